@@ -1,0 +1,1 @@
+"""Chat channels: Telegram bot and Twilio SMS."""

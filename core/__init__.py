@@ -1,0 +1,1 @@
+"""The canteen core: households, calendar, reservations, cut-offs, prepaid ledger and persistence."""

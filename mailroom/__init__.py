@@ -1,0 +1,1 @@
+"""Email channel: SMTP server and IMAP mailbox in, threaded replies out."""

@@ -1,0 +1,1 @@
+"""Message understanding: one parent message in, one interpretation out."""

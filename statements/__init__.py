@@ -1,0 +1,1 @@
+"""Money on paper: PDF statements, QR-bills and bank files."""
