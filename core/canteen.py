@@ -130,8 +130,15 @@ class _Reader:
         return value
 
     def get(
-        self, table: str, values: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
-        *, index: int | None = None, default: Any = ..., label: str = "",
+        self,
+        table: str,
+        values: Mapping[str, Any],
+        key: str,
+        kind: type | tuple[type, ...],
+        *,
+        index: int | None = None,
+        default: Any = ...,
+        label: str = "",
     ) -> Any:
         if key not in values:
             if default is not ...:
@@ -159,7 +166,7 @@ def _parse_time(reader: _Reader, value: Any) -> time:
         hours, minutes = (int(part) for part in value.split(":"))
         if hours < 24 and minutes < 60:
             return time(hours, minutes)
-    raise reader.fail("cutoff", "same_day", f"must be a time of day such as \"08:15\", got {value!r}")
+    raise reader.fail("cutoff", "same_day", f'must be a time of day such as "08:15", got {value!r}')
 
 
 def _parse_prices(reader: _Reader) -> dict[MealType, Decimal]:
@@ -183,8 +190,9 @@ def _parse_prices(reader: _Reader) -> dict[MealType, Decimal]:
 def _parse_closures(reader: _Reader, year_start: date, year_end: date) -> tuple[Closure, ...]:
     raw = reader.data.get("closures", [])
     if not isinstance(raw, list):
-        raise CanteenConfigError(reader.source, "closures", reader.locator.line_of("", "closures"),
-                                 "must be an array of tables [[closures]]")
+        raise CanteenConfigError(
+            reader.source, "closures", reader.locator.line_of("", "closures"), "must be an array of tables [[closures]]"
+        )
     closures: list[Closure] = []
     for index, item in enumerate(raw):
         name = reader.get("closures", item, "name", str, index=index)
@@ -204,8 +212,9 @@ def parse_canteen(text: str, source: str = "<canteen>") -> Canteen:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
-        raise CanteenConfigError(source, "(syntax)", int(match.group(1)) if match else None,
-                                 f"not valid TOML: {error}") from None
+        raise CanteenConfigError(
+            source, "(syntax)", int(match.group(1)) if match else None, f"not valid TOML: {error}"
+        ) from None
     reader = _Reader(source, text, data)
     info = reader.table("canteen")
     canteen_id = reader.get("canteen", info, "id", str)
@@ -225,7 +234,9 @@ def parse_canteen(text: str, source: str = "<canteen>") -> Canteen:
         raise reader.fail("canteen", "languages", f"must list some of fr, en, de, got {languages!r}")
     weekdays = reader.get("canteen", info, "service_days", list)
     if not weekdays or any(day not in WEEKDAY_KEYS for day in weekdays):
-        raise reader.fail("canteen", "service_days", f"must list days among {', '.join(WEEKDAY_KEYS)}, got {weekdays!r}")
+        raise reader.fail(
+            "canteen", "service_days", f"must list days among {', '.join(WEEKDAY_KEYS)}, got {weekdays!r}"
+        )
 
     year = reader.table("school_year")
     year_start = reader.get("school_year", year, "start", date)
@@ -234,7 +245,7 @@ def parse_canteen(text: str, source: str = "<canteen>") -> Canteen:
         raise reader.fail("school_year", "end", f"{year_end} is not after start {year_start}")
 
     cutoff = reader.table("cutoff")
-    same_day = _parse_time(reader, reader.get("cutoff", cutoff, "same_day", (str, time), label="a time \"HH:MM\""))
+    same_day = _parse_time(reader, reader.get("cutoff", cutoff, "same_day", (str, time), label='a time "HH:MM"'))
     days_before = reader.get("cutoff", cutoff, "special_days_before", int)
     if days_before < 0:
         raise reader.fail("cutoff", "special_days_before", "must be zero or more")

@@ -1,0 +1,55 @@
+"""The `cantine` command: one group, a sub-command per task, `--help` on each."""
+
+from __future__ import annotations
+
+import click
+
+from core.cli.booking_cmd import balance_command, book_command, cancel_command, day_command, topup_command
+from core.cli.context import AppContext
+from core.cli.db_cmd import db_group
+from core.cli.demo_cmd import demo_group
+from core.cli.family_cmd import family_group
+from core.cli.run_cmd import run_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    envvar="CANTINE_CONFIG",
+    help="Settings file (default: config/cantine.toml when present; env CANTINE_CONFIG).",
+)
+@click.version_option(package_name="cantine")
+@click.pass_context
+def cli(ctx: click.Context, config_file: str | None) -> None:
+    """cantine: school-canteen meals booked and cancelled by email, SMS and Telegram.
+
+    Settings come from config/cantine.toml (see config/cantine.example.toml) and CANTINE_*
+    environment variables; the embedded default is a SQLite file in var/.
+    """
+    ctx.obj = AppContext(config_file=config_file)
+
+
+def _register_optional_groups() -> None:
+    """Groups of packages that may be absent from a partial install are added when importable."""
+    try:
+        from nlu.cli import nlu_group
+    except ImportError:  # pragma: no cover - nlu is part of the distribution
+        return
+    cli.add_command(nlu_group)
+
+
+for command in (
+    db_group,
+    demo_group,
+    family_group,
+    book_command,
+    cancel_command,
+    balance_command,
+    topup_command,
+    day_command,
+    run_command,
+):
+    cli.add_command(command)
+_register_optional_groups()
