@@ -122,4 +122,3 @@ def _refuse_shared(household: str, what: str, values: list[str]) -> None:
         if value in seen:
             raise DomainError(f"household {household}: {what} {value!r} appears twice")
         seen.add(value)
-

@@ -42,8 +42,14 @@ def meal_charge(
     if price < 0:
         raise DomainError(f"a meal price cannot be negative, got {price}")
     return LedgerEntry(
-        household_id=household_id, kind=EntryKind.MEAL_CHARGE, amount=-money(price), at=require_aware(at),
-        source=source, child_id=child_id, day=day, meal=meal,
+        household_id=household_id,
+        kind=EntryKind.MEAL_CHARGE,
+        amount=-money(price),
+        at=require_aware(at),
+        source=source,
+        child_id=child_id,
+        day=day,
+        meal=meal,
     )
 
 
@@ -54,32 +60,60 @@ def meal_credit(
     if price < 0:
         raise DomainError(f"a meal price cannot be negative, got {price}")
     return LedgerEntry(
-        household_id=household_id, kind=EntryKind.MEAL_CREDIT, amount=money(price), at=require_aware(at),
-        source=source, child_id=child_id, day=day, meal=meal,
+        household_id=household_id,
+        kind=EntryKind.MEAL_CREDIT,
+        amount=money(price),
+        at=require_aware(at),
+        source=source,
+        child_id=child_id,
+        day=day,
+        meal=meal,
     )
 
 
 def top_up(
-    household_id: int, amount: Decimal, method: PaymentMethod, at: datetime, source: Source,
-    reference: str | None = None, memo: str = "",
+    household_id: int,
+    amount: Decimal,
+    method: PaymentMethod,
+    at: datetime,
+    source: Source,
+    reference: str | None = None,
+    memo: str = "",
 ) -> LedgerEntry:
     """The entry for money received: plus `amount` (> 0, at most 2 decimals)."""
     return LedgerEntry(
-        household_id=household_id, kind=EntryKind.TOPUP, amount=positive_amount(amount, "top-up amount"),
-        at=require_aware(at), source=source, method=method, reference=reference or None, memo=memo,
+        household_id=household_id,
+        kind=EntryKind.TOPUP,
+        amount=positive_amount(amount, "top-up amount"),
+        at=require_aware(at),
+        source=source,
+        method=method,
+        reference=reference or None,
+        memo=memo,
     )
 
 
 def refund(
-    household_id: int, amount: Decimal, at: datetime, source: Source, iban: str | None = None, memo: str = "",
+    household_id: int,
+    amount: Decimal,
+    at: datetime,
+    source: Source,
+    iban: str | None = None,
+    memo: str = "",
     method: PaymentMethod | None = None,
 ) -> LedgerEntry:
     """The entry for money paid back: minus `amount` (> 0, at most 2 decimals); by transfer when an IBAN is given."""
     if method is None and iban:
         method = PaymentMethod.BANK_TRANSFER
     return LedgerEntry(
-        household_id=household_id, kind=EntryKind.REFUND, amount=-positive_amount(amount, "refund amount"),
-        at=require_aware(at), source=source, method=method, iban=iban or None, memo=memo,
+        household_id=household_id,
+        kind=EntryKind.REFUND,
+        amount=-positive_amount(amount, "refund amount"),
+        at=require_aware(at),
+        source=source,
+        method=method,
+        iban=iban or None,
+        memo=memo,
     )
 
 
@@ -88,7 +122,14 @@ def correction(entry: LedgerEntry, at: datetime, source: Source, memo: str = "")
     if entry.id is None:
         raise DomainError("only a stored ledger entry (with an id) can be corrected")
     return LedgerEntry(
-        household_id=entry.household_id, kind=EntryKind.CORRECTION, amount=-entry.amount, at=require_aware(at),
-        source=source, child_id=entry.child_id, day=entry.day, meal=entry.meal, reverses=entry.id,
+        household_id=entry.household_id,
+        kind=EntryKind.CORRECTION,
+        amount=-entry.amount,
+        at=require_aware(at),
+        source=source,
+        child_id=entry.child_id,
+        day=entry.day,
+        meal=entry.meal,
+        reverses=entry.id,
         memo=memo or f"correction of entry {entry.id}",
     )

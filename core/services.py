@@ -77,12 +77,20 @@ def handle_reserve(command: ReserveMeal, ctx: Context) -> CommandResult:
     violation = violation or rules.check_balance(ctx.uow.ledger.balance(household_id), price)
     if violation:
         return _refused_by(command, ctx, household_id, violation)
-    ctx.uow.reservations.add(Reservation(
-        child_id=command.child_id, day=command.day, meal=meal, price=price, booked_at=ctx.now,
-        source=command.source, household_id=household_id,
-    ))
-    ctx.uow.ledger.add(ledger.meal_charge(household_id, command.child_id, command.day, meal, price, ctx.now,
-                                          command.source))
+    ctx.uow.reservations.add(
+        Reservation(
+            child_id=command.child_id,
+            day=command.day,
+            meal=meal,
+            price=price,
+            booked_at=ctx.now,
+            source=command.source,
+            household_id=household_id,
+        )
+    )
+    ctx.uow.ledger.add(
+        ledger.meal_charge(household_id, command.child_id, command.day, meal, price, ctx.now, command.source)
+    )
     return _done(command, ctx, household_id, meal=meal, price=price, day=command.day)
 
 
@@ -104,8 +112,11 @@ def handle_cancel(command: CancelMeal, ctx: Context) -> CommandResult:
     if violation:
         return _refused_by(command, ctx, household_id, violation)
     ctx.uow.reservations.remove(command.child_id, command.day)
-    ctx.uow.ledger.add(ledger.meal_credit(household_id, command.child_id, command.day, booked.meal, booked.price,
-                                          ctx.now, command.source))
+    ctx.uow.ledger.add(
+        ledger.meal_credit(
+            household_id, command.child_id, command.day, booked.meal, booked.price, ctx.now, command.source
+        )
+    )
     return _done(command, ctx, household_id, meal=booked.meal, price=booked.price, day=command.day)
 
 
@@ -119,8 +130,17 @@ def handle_top_up(command: RecordTopUp, ctx: Context) -> CommandResult:
         return _refused_by(command, ctx, household_id, violation)
     if command.reference and ctx.uow.ledger.by_reference(command.reference) is not None:
         return _refused(command, ctx, household_id, Refusal.DUPLICATE_REFERENCE, {"reference": command.reference})
-    ctx.uow.ledger.add(ledger.top_up(household_id, command.amount, command.method, ctx.now, command.source,
-                                     reference=command.reference, memo=command.memo))
+    ctx.uow.ledger.add(
+        ledger.top_up(
+            household_id,
+            command.amount,
+            command.method,
+            ctx.now,
+            command.source,
+            reference=command.reference,
+            memo=command.memo,
+        )
+    )
     return _done(command, ctx, household_id, amount=ledger.money(command.amount))
 
 
@@ -135,8 +155,9 @@ def handle_refund(command: RecordRefund, ctx: Context) -> CommandResult:
     violation = rules.check_balance(ctx.uow.ledger.balance(household_id), command.amount)
     if violation:
         return _refused(command, ctx, household_id, violation.refusal, {**violation.details, "amount": command.amount})
-    ctx.uow.ledger.add(ledger.refund(household_id, command.amount, ctx.now, command.source, iban=command.iban,
-                                     memo=command.memo))
+    ctx.uow.ledger.add(
+        ledger.refund(household_id, command.amount, ctx.now, command.source, iban=command.iban, memo=command.memo)
+    )
     return _done(command, ctx, household_id, amount=ledger.money(command.amount))
 
 
@@ -151,8 +172,13 @@ def handle_correct(command: CorrectEntry, ctx: Context) -> CommandResult:
     household_id = entry.household_id
     earlier = ctx.uow.ledger.correction_of(command.entry_id)
     if earlier is not None:
-        return _refused(command, ctx, household_id, Refusal.ALREADY_CORRECTED,
-                        {"entry_id": command.entry_id, "correction_id": earlier.id})
+        return _refused(
+            command,
+            ctx,
+            household_id,
+            Refusal.ALREADY_CORRECTED,
+            {"entry_id": command.entry_id, "correction_id": earlier.id},
+        )
     if entry.amount > 0:
         violation = rules.check_balance(ctx.uow.ledger.balance(household_id), entry.amount)
         if violation:
@@ -275,8 +301,12 @@ class AgendaDay:
 
 
 def week_agenda(
-    uow: AbstractUnitOfWork, household: Household, canteens: Mapping[str, Canteen], monday: date,
-    now: datetime | None = None, days: int = 5,
+    uow: AbstractUnitOfWork,
+    household: Household,
+    canteens: Mapping[str, Canteen],
+    monday: date,
+    now: datetime | None = None,
+    days: int = 5,
 ) -> dict[int, list[AgendaDay]]:
     """Per child id, the `days` days from `monday`: booked meal / free / no service (reason)."""
     if monday.weekday() != 0:
@@ -284,8 +314,10 @@ def week_agenda(
     children = [c for c in household.children if c.id is not None]
     last = monday + timedelta(days=days - 1)
     with uow:
-        booked = {(r.child_id, r.day): r for r in
-                  uow.reservations.for_children([c.id for c in children if c.id is not None], monday, last)}
+        booked = {
+            (r.child_id, r.day): r
+            for r in uow.reservations.for_children([c.id for c in children if c.id is not None], monday, last)
+        }
     agenda: dict[int, list[AgendaDay]] = {}
     for child in children:
         assert child.id is not None
@@ -297,15 +329,24 @@ def week_agenda(
             status = calendar.status(day)
             reservation = booked.get((child.id, day))
             if not status.served and reservation is None:
-                row.append(AgendaDay(day, DayState.NO_SERVICE, reason=status.reason,
-                                     closure=status.closure.name if status.closure else None))
+                row.append(
+                    AgendaDay(
+                        day,
+                        DayState.NO_SERVICE,
+                        reason=status.reason,
+                        closure=status.closure.name if status.closure else None,
+                    )
+                )
                 continue
             meal = reservation.meal if reservation else child.default_meal
             deadline = rules.change_deadline(canteen, day, meal)
             changeable = None if now is None else rules.is_before_deadline(canteen, day, meal, now)
             state = DayState.BOOKED if reservation else DayState.FREE
-            row.append(AgendaDay(day, state, meal=reservation.meal if reservation else None, deadline=deadline,
-                                 changeable=changeable))
+            row.append(
+                AgendaDay(
+                    day, state, meal=reservation.meal if reservation else None, deadline=deadline, changeable=changeable
+                )
+            )
         agenda[child.id] = row
     return agenda
 
@@ -336,7 +377,7 @@ class DaySheet:
 
 def day_sheet(uow: AbstractUnitOfWork, canteen: Canteen, day: date) -> DaySheet:
     """Reservations of `canteen` on `day`, counted by meal type (every type present, zero included)."""
-    counts = {meal: 0 for meal in MealType}
+    counts = dict.fromkeys(MealType, 0)
     lines: list[SheetLine] = []
     with uow:
         households: dict[int, Household | None] = {}
@@ -351,6 +392,11 @@ def day_sheet(uow: AbstractUnitOfWork, canteen: Canteen, day: date) -> DaySheet:
                 continue
             counts[reservation.meal] += 1
             lines.append(SheetLine(child, household, reservation.meal, child.allergy_note))
-    lines.sort(key=lambda line: (line.meal != MealType.SPECIAL, line.child.first_name.casefold(),
-                                 line.household.name.casefold()))
+    lines.sort(
+        key=lambda line: (
+            line.meal != MealType.SPECIAL,
+            line.child.first_name.casefold(),
+            line.household.name.casefold(),
+        )
+    )
     return DaySheet(canteen.id, day, counts, lines)

@@ -137,8 +137,9 @@ class FakeReservationRepository:
 
     def for_day(self, canteen_id: str, day: date) -> Sequence[Reservation]:
         children = {c.id for c in self._uow.households.children_of_canteen(canteen_id)}
-        return sorted((r for r in self._data.values() if r.day == day and r.child_id in children),
-                      key=lambda r: r.child_id)
+        return sorted(
+            (r for r in self._data.values() if r.day == day and r.child_id in children), key=lambda r: r.child_id
+        )
 
 
 class FakeLedgerRepository:
