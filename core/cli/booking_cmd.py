@@ -148,13 +148,14 @@ def balance_command(app: AppContext, family: str) -> None:
     household = find_household(app, family)
     assert household.id is not None
     names = {c.id: c.first_name for c in household.children}
+    zone = app.canteen(household.children[0].canteen_id).zone if household.children else None
     with app.uow() as uow:
         balance = uow.ledger.balance(household.id)
         entries = list(uow.ledger.entries(household.id))[-15:]
     table = Table("when", "operation", "child", "day", "amount", "source", title=f"{household.name}: last operations")
     for entry in entries:
         table.add_row(
-            f"{entry.at:%d.%m.%Y %H:%M}",
+            f"{entry.at.astimezone(zone):%d.%m.%Y %H:%M}",
             entry.kind.value,
             names.get(entry.child_id, "") if entry.child_id else "",
             f"{entry.day:%d.%m.%Y}" if entry.day else "",
@@ -214,5 +215,5 @@ def day_command(app: AppContext, day: str | None, canteen_id: str | None) -> Non
     allergies = Table("child", "household", "meal", "allergy note", title="Allergy notes")
     for line in sheet.lines:
         if line.allergy_note:
-            allergies.add_row(line.child_name, line.household_name, line.meal.value, line.allergy_note)
+            allergies.add_row(line.child.first_name, line.household.name, line.meal.value, line.allergy_note)
     console.print(allergies if allergies.row_count else "No allergy notes among the children booked.")

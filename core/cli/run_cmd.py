@@ -33,7 +33,8 @@ def run_command(app: AppContext, sender: str | None, no_console: bool) -> None:
     if no_console or not sys.stdin.isatty():
         console.print(
             "Ready. Try: cantine family show Dupont · cantine day · "
-            'cantine nlu parse --canteen config/canteens/montval.toml --children Alban,Basile "annuler demain pour Basile"',
+            "cantine nlu parse --canteen config/canteens/montval.toml --children Alban,Basile "
+            '"annuler demain pour Basile"',
             highlight=False,
         )
         return
