@@ -248,7 +248,7 @@ _CHILD_BY_ID = select(children).where(children.c.id == bindparam("child_id"))
 _RESERVATION = select(reservations).where(
     reservations.c.child_id == bindparam("child_id"), reservations.c.day == bindparam("day")
 )
-_HOUSEHOLD_OF_CHILD = select(children.c.household_id).where(children.c.id == bindparam("child_id")).scalar_subquery()
+_HOUSEHOLD_OF_CHILD = select(children.c.household_id).where(children.c.id == bindparam("of_child")).scalar_subquery()
 _BALANCE = select(func.coalesce(func.sum(ledger_entries.c.amount), literal_column("0"))).where(
     ledger_entries.c.household_id == bindparam("household_id")
 )
@@ -289,6 +289,7 @@ class SqlReservationRepository:
         statement = insert(reservations).returning(reservations.c.id, reservations.c.household_id)
         if reservation.household_id is None:  # taken from the child, in the same statement
             statement = statement.values(household_id=_HOUSEHOLD_OF_CHILD)
+            values["of_child"] = reservation.child_id
         else:
             values["household_id"] = reservation.household_id
         row = self._c().execute(statement, values).one()
