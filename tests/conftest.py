@@ -90,12 +90,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     from core.db.migrate import upgrade
 
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'cantine.db'}"
-        upgrade(url)
-        return url
-    url: str = request.getfixturevalue("pg_migrated_url")
-    _truncate_all(url)
-    return url
+        sqlite_url = f"sqlite:///{tmp_path / 'cantine.db'}"
+        upgrade(sqlite_url)
+        return sqlite_url
+    pg_url: str = request.getfixturevalue("pg_migrated_url")
+    _truncate_all(pg_url)
+    return pg_url
 
 
 def _truncate_all(url: str) -> None:

@@ -23,14 +23,16 @@ def test_round_trip_with_guardians_and_children(uow_factory: UowFactory) -> None
     with uow_factory() as uow:
         added = uow.households.add(given)
         uow.commit()
-    assert added.id is not None and all(g.id and g.household_id == added.id for g in added.guardians)
+    assert added.id is not None
+    assert all(g.id and g.household_id == added.id for g in added.guardians)
     assert all(c.id and c.household_id == added.id for c in added.children)
     with uow_factory() as uow:
         loaded = uow.households.get(added.id)
     assert loaded == added
     assert loaded.guardians[0].emails == ["anne.dupont@example.org"]  # stored lower-cased
     assert loaded.guardians[1].emails == ["marc@example.org", "m.d@work.ch"]
-    assert loaded.children[1].default_meal is MealType.SPECIAL and loaded.children[1].allergy_note == "arachides"
+    assert loaded.children[1].default_meal is MealType.SPECIAL
+    assert loaded.children[1].allergy_note == "arachides"
 
 
 def test_unknown_ids_give_none(uow_factory: UowFactory) -> None:
@@ -49,7 +51,9 @@ def test_lookups_by_address_phone_and_telegram(uow_factory: UowFactory) -> None:
         uow.commit()
     with uow_factory() as uow:
         by_email = uow.households.guardian_by_email("  ANNE.dupont@example.ORG ")
-        assert by_email is not None and by_email.household_id == added.id and by_email.phones == ["+41791234567"]
+        assert by_email is not None
+        assert by_email.household_id == added.id
+        assert by_email.phones == ["+41791234567"]
         by_phone = uow.households.guardian_by_phone("+41791234567")
         assert by_phone == by_email
         assert uow.households.guardian_by_telegram("777") == by_email
@@ -70,19 +74,22 @@ def test_update_renames_adds_and_removes(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
         uow.households.update(stored)
         uow.commit()
-    assert stored.guardians[1].id is not None and stored.children[2].id is not None
+    assert stored.guardians[1].id is not None
+    assert stored.children[2].id is not None
     with uow_factory() as uow:
         loaded = uow.households.get(stored.id or 0)
         assert loaded == stored
         paul = uow.households.guardian_by_email("anne.dupont@example.org")
-        assert paul is not None and paul.name == "Paul"
+        assert paul is not None
+        assert paul.name == "Paul"
     stored.guardians = stored.guardians[1:]  # Anne leaves the household
     with uow_factory() as uow:
         uow.households.update(stored)
         uow.commit()
     with uow_factory() as uow:
         loaded = uow.households.get(stored.id or 0)
-        assert loaded is not None and [g.name for g in loaded.guardians] == ["Paul"]
+        assert loaded is not None
+        assert [g.name for g in loaded.guardians] == ["Paul"]
         assert uow.households.guardian_by_phone("+41791234567") is None
 
 
@@ -108,7 +115,8 @@ def test_list_and_search(uow_factory: UowFactory) -> None:
         assert [h.name for h in uow.households.search("anne")] == ["Bernard", "Clerc", "Zwahlen"]
         assert uow.households.search("nothing like it") == []
         zwahlen = uow.households.search("zwahlen")[0]
-        assert [c.first_name for c in zwahlen.children] == ["Nina"] and zwahlen.guardians[0].emails == ["z@example.org"]
+        assert [c.first_name for c in zwahlen.children] == ["Nina"]
+        assert zwahlen.guardians[0].emails == ["z@example.org"]
 
 
 def test_children_of_canteen(uow_factory: UowFactory) -> None:

@@ -28,7 +28,9 @@ def family(uow_factory: UowFactory) -> Household:
 
 
 def _ids(family: Household) -> tuple[int, int, int]:
-    assert family.id and family.children[0].id and family.children[1].id
+    assert family.id
+    assert family.children[0].id
+    assert family.children[1].id
     return family.id, family.children[0].id, family.children[1].id
 
 
@@ -94,7 +96,8 @@ def test_balance_is_the_exact_sum_of_entries(uow_factory: UowFactory, family: Ho
         uow.commit()
     with uow_factory() as uow:
         balance = uow.ledger.balance(household_id)
-        assert balance == Decimal("0.00") and str(balance) == "0.00"
+        assert balance == Decimal("0.00")
+        assert str(balance) == "0.00"
         assert uow.ledger.balance(household_id + 1000) == Decimal("0.00")
 
 
@@ -154,9 +157,13 @@ def test_timestamps_come_back_aware_in_utc(uow_factory: UowFactory, family: Hous
     with uow_factory() as uow:
         loaded = uow.ledger.get(entry.id or 0)
         booked = uow.reservations.get(lea, MONDAY)
-    assert loaded is not None and booked is not None
-    assert loaded.at == summer and loaded.at.tzinfo is UTC and loaded.at.hour == 21
-    assert booked.booked_at == NOW and booked.booked_at.utcoffset() == timedelta(0)
+    assert loaded is not None
+    assert booked is not None
+    assert loaded.at == summer
+    assert loaded.at.tzinfo is UTC
+    assert loaded.at.hour == 21
+    assert booked.booked_at == NOW
+    assert booked.booked_at.utcoffset() == timedelta(0)
 
 
 def test_naive_timestamps_are_refused(uow_factory: UowFactory, family: Household) -> None:
@@ -168,6 +175,7 @@ def test_naive_timestamps_are_refused(uow_factory: UowFactory, family: Household
 def test_foreign_keys_are_enforced(uow_factory: UowFactory) -> None:
     with uow_factory() as uow, pytest.raises(IntegrityError):
         uow.reservations.add(reservation(12345, MONDAY, household_id=None))
+    with uow_factory() as uow, pytest.raises(IntegrityError):
         uow.ledger.add(topup(12345, "1.00"))
 
 

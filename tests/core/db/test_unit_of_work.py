@@ -31,10 +31,14 @@ def test_leaving_without_commit_rolls_back(uow_factory: UowFactory) -> None:
 
 
 def test_an_exception_rolls_back_everything(uow_factory: UowFactory) -> None:
-    with pytest.raises(RuntimeError), uow_factory() as uow:
-        added = uow.households.add(household())
-        uow.ledger.add(topup(added.id or 0, "10.00"))
-        raise RuntimeError("boom")
+    def failing_work() -> None:
+        with uow_factory() as uow:
+            added = uow.households.add(household())
+            uow.ledger.add(topup(added.id or 0, "10.00"))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing_work()
     assert _count(uow_factory) == 0
 
 
