@@ -1,17 +1,15 @@
-"""Command handlers (one per command), the batch entry point `apply_commands`, and read-side queries."""
+"""Command handlers (one per command) and the batch entry point `apply_commands`; re-exports the queries."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from core import ledger, rules
-from core.calendar import NoServiceReason, ServiceCalendar
-from core.canteen import Canteen, MealType
+from core.canteen import Canteen
 from core.commands import (
     CancelMeal,
     Command,
@@ -23,9 +21,33 @@ from core.commands import (
     Refusal,
     ReserveMeal,
 )
-from core.model import Child, DomainError, Household, Reservation
+from core.model import Child, DomainError, Reservation
+from core.queries import AgendaDay, DaySheet, DayState, SheetLine, balance, day_sheet, week_agenda
 from core.rules import Violation
 from core.unit_of_work import AbstractUnitOfWork
+
+__all__ = [
+    "HANDLERS",
+    "AgendaDay",
+    "Context",
+    "DaySheet",
+    "DayState",
+    "SheetLine",
+    "application_order",
+    "apply_command",
+    "apply_commands",
+    "balance",
+    "cancel",
+    "day_sheet",
+    "handle_cancel",
+    "handle_correct",
+    "handle_refund",
+    "handle_reserve",
+    "handle_top_up",
+    "household_of",
+    "reserve",
+    "week_agenda",
+]
 
 
 @dataclass(frozen=True)
@@ -42,15 +64,18 @@ class Context:
         except KeyError:
             raise DomainError(f"child {child.id}'s canteen {child.canteen_id!r} is not configured") from None
 
+    def balance(self, household_id: int) -> Decimal:
+        return ledger.money(self.uow.ledger.balance(household_id))
+
 
 def _done(command: Command, ctx: Context, household_id: int, **details: Any) -> CommandResult:
-    return CommandResult(command, Outcome.DONE, details=details, balance_after=ctx.uow.ledger.balance(household_id))
+    return CommandResult(command, Outcome.DONE, details=details, balance_after=ctx.balance(household_id))
 
 
 def _refused(
     command: Command, ctx: Context, household_id: int | None, refusal: Refusal, details: Mapping[str, Any] | None = None
 ) -> CommandResult:
-    balance = ctx.uow.ledger.balance(household_id) if household_id is not None else None
+    balance = ctx.balance(household_id) if household_id is not None else None
     return CommandResult(command, Outcome.REFUSED, refusal, dict(details or {}), balance)
 
 
@@ -74,7 +99,7 @@ def handle_reserve(command: ReserveMeal, ctx: Context) -> CommandResult:
     if existing is not None:
         return _refused(command, ctx, household_id, Refusal.ALREADY_BOOKED, {"meal": existing.meal, "day": command.day})
     violation = None if command.override else rules.check_cutoff(canteen, command.day, meal, ctx.now)
-    violation = violation or rules.check_balance(ctx.uow.ledger.balance(household_id), price)
+    violation = violation or rules.check_balance(ctx.balance(household_id), price)
     if violation:
         return _refused_by(command, ctx, household_id, violation)
     ctx.uow.reservations.add(
@@ -152,7 +177,7 @@ def handle_refund(command: RecordRefund, ctx: Context) -> CommandResult:
     violation = rules.check_amount(command.amount)
     if violation:
         return _refused_by(command, ctx, household_id, violation)
-    violation = rules.check_balance(ctx.uow.ledger.balance(household_id), command.amount)
+    violation = rules.check_balance(ctx.balance(household_id), command.amount)
     if violation:
         return _refused(command, ctx, household_id, violation.refusal, {**violation.details, "amount": command.amount})
     ctx.uow.ledger.add(
@@ -180,7 +205,7 @@ def handle_correct(command: CorrectEntry, ctx: Context) -> CommandResult:
             {"entry_id": command.entry_id, "correction_id": earlier.id},
         )
     if entry.amount > 0:
-        violation = rules.check_balance(ctx.uow.ledger.balance(household_id), entry.amount)
+        violation = rules.check_balance(ctx.balance(household_id), entry.amount)
         if violation:
             return _refused_by(command, ctx, household_id, violation)
     added = ctx.uow.ledger.add(ledger.correction(entry, ctx.now, command.source, command.memo))
@@ -268,135 +293,3 @@ def cancel(
 ) -> CommandResult:
     """Cancel one meal (see `handle_cancel`) in its own transaction."""
     return apply_command(command, uow, canteens, now)
-
-
-# ---- queries -------------------------------------------------------------------------------------------
-
-
-def balance(uow: AbstractUnitOfWork, household_id: int) -> Decimal:
-    """The household's current balance."""
-    with uow:
-        return ledger.money(uow.ledger.balance(household_id))
-
-
-class DayState(StrEnum):
-    """A child's day in the agenda."""
-
-    BOOKED = "booked"
-    FREE = "free"  # served, not booked
-    NO_SERVICE = "no_service"
-
-
-@dataclass(frozen=True)
-class AgendaDay:
-    """One child on one day: booked meal, free, or no service (with reason/closure); deadline when served."""
-
-    day: date
-    state: DayState
-    meal: MealType | None = None
-    reason: NoServiceReason | None = None
-    closure: str | None = None
-    deadline: datetime | None = None  # cut-off for the booked meal, or for the child's default meal
-    changeable: bool | None = None  # deadline not passed yet (None when `now` was not given)
-
-
-def week_agenda(
-    uow: AbstractUnitOfWork,
-    household: Household,
-    canteens: Mapping[str, Canteen],
-    monday: date,
-    now: datetime | None = None,
-    days: int = 5,
-) -> dict[int, list[AgendaDay]]:
-    """Per child id, the `days` days from `monday`: booked meal / free / no service (reason)."""
-    if monday.weekday() != 0:
-        raise DomainError(f"{monday} is not a Monday")
-    children = [c for c in household.children if c.id is not None]
-    last = monday + timedelta(days=days - 1)
-    with uow:
-        booked = {
-            (r.child_id, r.day): r
-            for r in uow.reservations.for_children([c.id for c in children if c.id is not None], monday, last)
-        }
-    agenda: dict[int, list[AgendaDay]] = {}
-    for child in children:
-        assert child.id is not None
-        canteen = canteens[child.canteen_id]
-        calendar = ServiceCalendar(canteen)
-        row: list[AgendaDay] = []
-        for offset in range(days):
-            day = monday + timedelta(days=offset)
-            status = calendar.status(day)
-            reservation = booked.get((child.id, day))
-            if not status.served and reservation is None:
-                row.append(
-                    AgendaDay(
-                        day,
-                        DayState.NO_SERVICE,
-                        reason=status.reason,
-                        closure=status.closure.name if status.closure else None,
-                    )
-                )
-                continue
-            meal = reservation.meal if reservation else child.default_meal
-            deadline = rules.change_deadline(canteen, day, meal)
-            changeable = None if now is None else rules.is_before_deadline(canteen, day, meal, now)
-            state = DayState.BOOKED if reservation else DayState.FREE
-            row.append(
-                AgendaDay(
-                    day, state, meal=reservation.meal if reservation else None, deadline=deadline, changeable=changeable
-                )
-            )
-        agenda[child.id] = row
-    return agenda
-
-
-@dataclass(frozen=True)
-class SheetLine:
-    """One plate on the kitchen's day sheet."""
-
-    child: Child
-    household: Household
-    meal: MealType
-    allergy_note: str
-
-
-@dataclass(frozen=True)
-class DaySheet:
-    """The kitchen's sheet for one canteen and day: counts by meal type and one line per child."""
-
-    canteen_id: str
-    day: date
-    counts: Mapping[MealType, int]
-    lines: Sequence[SheetLine]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-def day_sheet(uow: AbstractUnitOfWork, canteen: Canteen, day: date) -> DaySheet:
-    """Reservations of `canteen` on `day`, counted by meal type (every type present, zero included)."""
-    counts = dict.fromkeys(MealType, 0)
-    lines: list[SheetLine] = []
-    with uow:
-        households: dict[int, Household | None] = {}
-        for reservation in uow.reservations.for_day(canteen.id, day):
-            child = uow.households.child(reservation.child_id)
-            if child is None or child.household_id is None:
-                continue
-            if child.household_id not in households:
-                households[child.household_id] = uow.households.get(child.household_id)
-            household = households[child.household_id]
-            if household is None:
-                continue
-            counts[reservation.meal] += 1
-            lines.append(SheetLine(child, household, reservation.meal, child.allergy_note))
-    lines.sort(
-        key=lambda line: (
-            line.meal != MealType.SPECIAL,
-            line.child.first_name.casefold(),
-            line.household.name.casefold(),
-        )
-    )
-    return DaySheet(canteen.id, day, counts, lines)
