@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.db.engine import make_engine, make_session_factory
 from core.db.repositories import SqlHouseholdRepository, SqlLedgerRepository, SqlReservationRepository
+from core.db.rows import TransactionCache
 from core.db.tables import households
 from core.unit_of_work import AbstractUnitOfWork
 
@@ -32,9 +33,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self._connection: Connection | None = None
         self._depth = 0
         self._dialect = ""
-        self.households = SqlHouseholdRepository(self._current_connection)
+        self._cache = TransactionCache()
+        self.households = SqlHouseholdRepository(self._current_connection, self._cache)
         self.reservations = SqlReservationRepository(self._current_connection)
-        self.ledger = SqlLedgerRepository(self._current_connection)
+        self.ledger = SqlLedgerRepository(self._current_connection, self._cache)
 
     @classmethod
     def from_engine(cls, engine: Engine) -> SqlAlchemyUnitOfWork:
@@ -51,6 +53,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self._session = self._session_factory()
             self._connection = None
             self._dialect = self._session.get_bind().dialect.name
+            self._cache.whole_database_locked = self._dialect == "sqlite"  # BEGIN IMMEDIATE, see core.db.engine
+            self._cache.clear()
         self._depth += 1
         return self
 
@@ -61,6 +65,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if self._depth > 0:
             return
         session, self._session, self._connection = self._session, None, None
+        self._cache.clear()
         if session is not None:
             try:
                 session.rollback()
@@ -83,11 +88,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def commit(self) -> None:
         self.session.commit()
         self._connection = None  # the session hands its connection back; the next statement begins anew
+        self._cache.clear()
 
     def rollback(self) -> None:
         if self._session is not None:
             self._session.rollback()
         self._connection = None
+        self._cache.clear()
 
     def lock_household(self, household_id: int) -> None:
         """Serialise writers on one household until the transaction ends.
@@ -97,7 +104,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         (READ COMMITTED takes a new snapshot per statement). SQLite: transactions begin with
         `BEGIN IMMEDIATE`, which takes the database's single write lock, so starting the transaction
         is all it takes: no other writer can run until this one ends (readers still read, in WAL mode).
+
+        The balance is read by a separate statement after the lock: a sub-select in the `FOR UPDATE`
+        statement would use the snapshot taken before waiting for the lock, missing the entries of the
+        transaction it waited for.
         """
         connection = self._current_connection()
-        if self._dialect != "sqlite":
+        if self._dialect != "sqlite" and household_id not in self._cache.locked:
             connection.execute(_LOCK_HOUSEHOLD, {"household_id": household_id})
+            self._cache.locked.add(household_id)

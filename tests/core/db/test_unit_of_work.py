@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 
@@ -98,3 +99,26 @@ def test_lock_household_in_a_transaction(uow_factory: UowFactory) -> None:
         uow.commit()
     with uow_factory() as uow:
         assert uow.ledger.balance(added.id or 0) == 5
+
+
+def test_balance_follows_entries_added_in_the_transaction(uow_factory: UowFactory) -> None:
+    from sqlalchemy import func, select
+
+    from core.db.tables import ledger_entries
+
+    with uow_factory() as uow:
+        added = uow.households.add(household())
+        uow.ledger.add(topup(added.id or 0, "10.00"))
+        uow.commit()
+    household_id = added.id or 0
+    with uow_factory() as uow:
+        uow.lock_household(household_id)
+        assert uow.ledger.balance(household_id) == 10
+        uow.ledger.add(topup(household_id, "2.35"))
+        uow.ledger.add(topup(household_id, "-0.10"))
+        in_sql = uow.session.execute(
+            select(func.sum(ledger_entries.c.amount)).where(ledger_entries.c.household_id == household_id)
+        ).scalar_one()
+        assert uow.ledger.balance(household_id) == Decimal("12.25") == Decimal(str(in_sql)).quantize(Decimal("0.01"))
+        uow.rollback()
+        assert uow.ledger.balance(household_id) == 10

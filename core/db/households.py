@@ -1,0 +1,210 @@
+"""The SQL household repository: households, guardians (emails, phones) and children in a fixed number of queries."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, bindparam, delete, func, insert, select, union, update
+
+from core.canteen import MealType
+from core.db.rows import ConnectionGetter, TransactionCache
+from core.db.tables import children, guardian_emails, guardian_phones, guardians, households
+from core.model import Child, Guardian, Household
+
+_CHILD_BY_ID = select(children).where(children.c.id == bindparam("child_id"))
+
+
+def _child(row: Row[Any]) -> Child:
+    return Child(
+        first_name=row.first_name,
+        canteen_id=row.canteen_id,
+        default_meal=MealType(row.default_meal),
+        allergy_note=row.allergy_note,
+        id=row.id,
+        household_id=row.household_id,
+    )
+
+
+def _child_values(child: Child, household_id: int) -> dict[str, Any]:
+    return {
+        "household_id": household_id,
+        "first_name": child.first_name,
+        "canteen_id": child.canteen_id,
+        "default_meal": MealType(child.default_meal).value,
+        "allergy_note": child.allergy_note,
+    }
+
+
+def _guardian_values(guardian: Guardian, household_id: int) -> dict[str, Any]:
+    return {
+        "household_id": household_id,
+        "name": guardian.name,
+        "language": guardian.language,
+        "telegram_chat_id": guardian.telegram_chat_id,
+    }
+
+
+def normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class SqlHouseholdRepository:
+    """Households with guardians (emails, phones) and children; loads in a fixed number of queries."""
+
+    def __init__(self, connection: ConnectionGetter, cache: TransactionCache) -> None:
+        self._c = connection
+        self._cache = cache
+
+    def add(self, household: Household) -> Household:
+        conn = self._c()
+        household.id = conn.execute(
+            insert(households).values(name=household.name).returning(households.c.id)
+        ).scalar_one()
+        self._save_members(household.id, household)
+        return household
+
+    def _save_members(self, household_id: int, household: Household) -> None:
+        """Insert new guardians/children, update stored ones, and write every guardian's addresses anew."""
+        conn = self._c()
+        self._cache.children.clear()
+        for guardian in household.guardians:
+            values = _guardian_values(guardian, household_id)
+            if guardian.id is None:
+                guardian.id = conn.execute(insert(guardians).values(values).returning(guardians.c.id)).scalar_one()
+            else:
+                conn.execute(update(guardians).where(guardians.c.id == guardian.id).values(values))
+            guardian.household_id = household_id
+        emails = [{"guardian_id": g.id, "address": normalise_email(a)} for g in household.guardians for a in g.emails]
+        phones = [{"guardian_id": g.id, "e164": p.strip()} for g in household.guardians for p in g.phones]
+        if emails:
+            conn.execute(insert(guardian_emails), emails)
+        if phones:
+            conn.execute(insert(guardian_phones), phones)
+        for guardian in household.guardians:
+            guardian.emails = [normalise_email(a) for a in guardian.emails]
+        for child in household.children:
+            values = _child_values(child, household_id)
+            if child.id is None:
+                child.id = conn.execute(insert(children).values(values).returning(children.c.id)).scalar_one()
+            else:
+                conn.execute(update(children).where(children.c.id == child.id).values(values))
+            child.household_id = household_id
+
+    def get(self, household_id: int) -> Household | None:
+        found = self._load(households.c.id == household_id)
+        return found[0] if found else None
+
+    def update(self, household: Household) -> None:
+        """Save the household as given: guardians no longer listed are deleted (children never are,
+        their reservations and ledger lines refer to them); new guardians and children are added."""
+        if household.id is None:
+            raise KeyError("household has no id: add it first")
+        conn = self._c()
+        if conn.execute(update(households).where(households.c.id == household.id).values(name=household.name)
+                        ).rowcount != 1:
+            raise KeyError(f"household {household.id} is not stored")
+        kept = [g.id for g in household.guardians if g.id is not None]
+        stored = guardians.c.household_id == household.id
+        ids_of_household = select(guardians.c.id).where(stored).scalar_subquery()
+        # Addresses are rewritten as a whole, so one can move from a guardian to another in the same update.
+        conn.execute(delete(guardian_emails).where(guardian_emails.c.guardian_id.in_(ids_of_household)))
+        conn.execute(delete(guardian_phones).where(guardian_phones.c.guardian_id.in_(ids_of_household)))
+        conn.execute(delete(guardians).where(stored, guardians.c.id.not_in(kept)))
+        self._save_members(household.id, household)
+
+    def child(self, child_id: int) -> Child | None:
+        row = self._cache.children.get(child_id)
+        if row is None:
+            row = self._c().execute(_CHILD_BY_ID, {"child_id": child_id}).first()
+            if row is None:
+                return None
+            self._cache.children[child_id] = row
+        return _child(row)
+
+    def list(self) -> Sequence[Household]:
+        return self._load(None)
+
+    def search(self, text: str) -> Sequence[Household]:
+        pattern = _like(text.strip())
+        matching = union(
+            select(households.c.id).where(households.c.name.ilike(pattern, escape="\\")),
+            select(guardians.c.household_id).where(guardians.c.name.ilike(pattern, escape="\\")),
+            select(guardians.c.household_id).join(guardian_emails).where(
+                guardian_emails.c.address.ilike(pattern, escape="\\")),
+            select(guardians.c.household_id).join(guardian_phones).where(
+                guardian_phones.c.e164.ilike(pattern, escape="\\")),
+            select(children.c.household_id).where(children.c.first_name.ilike(pattern, escape="\\")),
+        ).subquery()
+        return self._load(households.c.id.in_(select(matching.c[0])))
+
+    def guardian_by_email(self, address: str) -> Guardian | None:
+        owner = select(guardian_emails.c.guardian_id).where(guardian_emails.c.address == normalise_email(address))
+        return self._guardian(guardians.c.id.in_(owner))
+
+    def guardian_by_phone(self, e164: str) -> Guardian | None:
+        owner = select(guardian_phones.c.guardian_id).where(guardian_phones.c.e164 == e164.strip())
+        return self._guardian(guardians.c.id.in_(owner))
+
+    def guardian_by_telegram(self, chat_id: str) -> Guardian | None:
+        return self._guardian(guardians.c.telegram_chat_id == chat_id)
+
+    def children_of_canteen(self, canteen_id: str) -> Sequence[Child]:
+        rows = self._c().execute(select(children).where(children.c.canteen_id == canteen_id).order_by(children.c.id))
+        return [_child(row) for row in rows]
+
+    def _guardian(self, condition: ColumnElement[bool]) -> Guardian | None:
+        found = self._guardians(select(guardians).where(condition))
+        return found[0] if found else None
+
+    def _guardians(self, query: Select[Any]) -> builtins.list[Guardian]:
+        """Guardians selected by `query` (rows of the guardians table), each with its emails and phones."""
+        conn = self._c()
+        rows = conn.execute(query.order_by(guardians.c.id)).all()
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        emails: dict[int, builtins.list[str]] = {}
+        for guardian_id, address in conn.execute(
+            select(guardian_emails.c.guardian_id, guardian_emails.c.address)
+            .where(guardian_emails.c.guardian_id.in_(ids)).order_by(guardian_emails.c.id)
+        ):
+            emails.setdefault(guardian_id, []).append(address)
+        phones: dict[int, builtins.list[str]] = {}
+        for guardian_id, e164 in conn.execute(
+            select(guardian_phones.c.guardian_id, guardian_phones.c.e164)
+            .where(guardian_phones.c.guardian_id.in_(ids)).order_by(guardian_phones.c.id)
+        ):
+            phones.setdefault(guardian_id, []).append(e164)
+        return [
+            Guardian(name=row.name, language=row.language, emails=emails.get(row.id, []), phones=phones.get(row.id, []),
+                     telegram_chat_id=row.telegram_chat_id, id=row.id, household_id=row.household_id)
+            for row in rows
+        ]
+
+    def _load(self, condition: ColumnElement[bool] | None) -> builtins.list[Household]:
+        """Households matching `condition` (all when None), ordered by name, in five queries whatever their number."""
+        conn = self._c()
+        query = select(households)
+        if condition is not None:
+            query = query.where(condition)
+        rows = conn.execute(query.order_by(func.lower(households.c.name), households.c.id)).all()
+        if not rows:
+            return []
+        ids = select(households.c.id) if condition is None else select(households.c.id).where(condition)
+        by_id = {row.id: Household(name=row.name, id=row.id) for row in rows}
+        for guardian in self._guardians(select(guardians).where(guardians.c.household_id.in_(ids))):
+            by_id[guardian.household_id or 0].guardians.append(guardian)
+        for child_row in conn.execute(
+            select(children).where(children.c.household_id.in_(ids)).order_by(children.c.id)
+        ):
+            by_id[child_row.household_id].children.append(_child(child_row))
+        return [by_id[row.id] for row in rows]
+
+

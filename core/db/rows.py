@@ -1,0 +1,58 @@
+"""Shared pieces of the SQL repositories: money conversion, audit-source columns, the per-transaction cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Row
+
+from core.model import Source
+
+ConnectionGetter = Callable[[], Connection]
+CENT = Decimal("0.01")
+
+
+def to_money(value: Any) -> Decimal:
+    """A database number (Decimal on PostgreSQL, float or int from SQLite's SUM) as Decimal to the cent."""
+    if value is None:
+        return Decimal("0.00")
+    return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(CENT)
+
+
+def source_of(row: Row[Any]) -> Source:
+    return Source(row.source_channel, row.source_message_id, row.source_staff_user)
+
+
+def source_values(source: Source) -> dict[str, str | None]:
+    return {
+        "source_channel": source.channel,
+        "source_message_id": source.message_id,
+        "source_staff_user": source.staff_user,
+    }
+
+
+@dataclass
+class TransactionCache:
+    """What one transaction may remember instead of asking the database again; cleared when it ends.
+
+    Balances are cached only for households whose writers are serialised for the rest of the transaction:
+    those locked with `lock_household` (PostgreSQL), or all of them when the transaction holds the
+    database's write lock (SQLite, BEGIN IMMEDIATE). The cached balance then moves with every entry this
+    transaction adds, so it always equals the SQL SUM. Child rows are cached by id for the transaction.
+    """
+
+    whole_database_locked: bool = False
+    locked: set[int] = field(default_factory=set)
+    balances: dict[int, Decimal] = field(default_factory=dict)
+    children: dict[int, Row[Any]] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        self.locked.clear()
+        self.balances.clear()
+        self.children.clear()
+
+    def balance_is_stable(self, household_id: int) -> bool:
+        return self.whole_database_locked or household_id in self.locked
