@@ -1,0 +1,164 @@
+"""One text analysed: tokens, temporal spans, intent cues and child mentions, cut into clauses."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from nlu.children import ChildFinder, Mention
+from nlu.grammar import Span, scan
+from nlu.iban import mask
+from nlu.lexicon import CUES
+from nlu.normalize import Token, expand, fold, guess_language, tokenize
+
+_CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b([A-ZÀ-Ý][\wÀ-ÿ]+)", re.MULTILINE)
+_CONTRAST = frozenset({"mais", "but", "aber", "sondern", "cependant", "however", "pourtant", "sinon", "otherwise",
+                       "jedoch", "allerdings"})
+_POLARITY_KINDS = ("cancel", "reserve", "weak_reserve", "negation", "dont_cancel")
+_INTENT_KINDS = ("cancel", "reserve", "balance", "menu", "statement", "fiscal", "topup", "refund", "rules",
+                 "registration", "help", "status", "staff")
+_MEAL_WORDS = re.compile(r"^\s*(?:vegetari\w*|vege\w*|veggie|special\w*|spezial\w*|normal\w*|sans \w+|ohne \w+)")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """An intent cue found in the text: its kind, matched words and token range."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Clause:
+    """A stretch of tokens that carries at most one action for its children and dates."""
+
+    start: int
+    end: int
+    contrast: bool = False
+    cues: list[Cue] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def has(self, *kinds: str) -> bool:
+        return any(c.kind in kinds for c in self.cues)
+
+
+@dataclass
+class Analysis:
+    """Everything found in one text."""
+
+    text: str
+    folded: str
+    lang: str
+    tokens: list[Token]
+    symbols: str
+    spans: list[Span]
+    cues: list[Cue]
+    mentions: list[Mention]
+    clauses: list[Clause]
+    notes: list[str]
+
+    def kinds(self) -> set[str]:
+        return {c.kind for c in self.cues}
+
+    def first(self, kind: str) -> Cue | None:
+        return next((c for c in self.cues if c.kind == kind), None)
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.spans or self.mentions or self.kinds() & set(_INTENT_KINDS))
+
+
+def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) -> Analysis:
+    """Fold, tokenise and scan one text; find cues, children and clauses."""
+    text = mask(text)
+    capitalised = frozenset(fold(m.group(1)).strip() for m in _CAPITALISED.finditer(text))
+    folded = fold(text)
+    lang = guess_language(folded, languages)
+    expanded = expand(folded, lang)
+    tokens = tokenize(expanded)
+    symbols = "".join(t.sym for t in tokens)
+    spans = scan(symbols)
+    starts = [t.start for t in tokens]
+    cues: list[Cue] = []
+    for kind, pattern in CUES.items():
+        for m in pattern.finditer(expanded):
+            first = bisect_right(starts, m.start()) - 1
+            last = bisect_right(starts, m.end() - 1)
+            if kind == "menu" and _MEAL_WORDS.match(expanded, m.end()):
+                kind_used = "meal_menu"
+            else:
+                kind_used = kind
+            cues.append(Cue(kind_used, m.group(0), max(first, 0), max(last, first + 1)))
+    cues = _drop_inner_negations(cues)
+    finder = ChildFinder(children)
+    mentions, notes = finder.find(tokens, capitalised, expanded)
+    mentions = _drop_cue_words(mentions, cues)
+    clauses = _clauses(tokens, spans, cues, mentions)
+    return Analysis(text, expanded, lang, tokens, symbols, spans, cues, mentions, clauses, notes)
+
+
+def _drop_inner_negations(cues: list[Cue]) -> list[Cue]:
+    """A negation inside a cancel phrase ("pas de cantine", "kein Essen") is part of that phrase."""
+    cancels = [c for c in cues if c.kind == "cancel"]
+    return [c for c in cues if c.kind != "negation"
+            or not any(k.start <= c.start and c.end <= k.end for k in cancels)]
+
+
+def _drop_cue_words(mentions: list[Mention], cues: list[Cue]) -> list[Mention]:
+    """An 'unknown name' that is in fact a cue word (e.g. a verb) is no name."""
+    return [m for m in mentions if m.how != "unknown" or not any(c.start <= m.start < c.end for c in cues)]
+
+
+def _clauses(tokens: list[Token], spans: list[Span], cues: list[Cue], mentions: list[Mention]) -> list[Clause]:
+    inside = set()
+    for s in spans:
+        inside.update(range(s.start, s.end))
+    strong: list[tuple[int, bool]] = []  # (cut position, contrast)
+    soft: list[int] = []
+    for i, tok in enumerate(tokens):
+        if i in inside and tok.sym != "|":
+            continue
+        if tok.sym == "|" or tok.sym == ".":
+            strong.append((i, False))
+        elif tok.text in _CONTRAST:
+            strong.append((i, True))
+        elif tok.sym in ",e":
+            soft.append(i)
+    pieces: list[Clause] = []
+    begin, contrast = 0, False
+    for cut, is_contrast in strong + [(len(tokens), False)]:
+        pieces.extend(_split_soft(begin, cut, contrast, soft, spans, cues, mentions))
+        begin, contrast = cut + 1, is_contrast
+    clauses = [c for c in pieces if c.end > c.start]
+    for clause in clauses:
+        clause.cues = [c for c in cues if clause.start <= c.start < clause.end]
+        clause.spans = [s for s in spans if clause.start <= s.start < clause.end]
+        clause.mentions = [m for m in mentions if clause.start <= m.start < clause.end]
+    return clauses
+
+
+def _split_soft(begin: int, end: int, contrast: bool, soft: list[int], spans: list[Span], cues: list[Cue],
+                mentions: list[Mention]) -> list[Clause]:
+    cuts = [c for c in soft if begin < c < end]
+    out: list[Clause] = []
+    start = begin
+    for k, cut in enumerate(cuts):
+        after_end = cuts[k + 1] if k + 1 < len(cuts) else end
+
+        def action(lo: int, hi: int) -> bool:
+            return any(lo <= c.start < hi and c.kind in _POLARITY_KINDS for c in cues)
+
+        before = action(start, cut) or any(start <= s.start < cut for s in spans)
+        acts = action(cut + 1, after_end)
+        dated = any(cut + 1 <= s.start < after_end for s in spans)
+        named = any(cut + 1 <= m.start < after_end and m.how != "unknown" for m in mentions)
+        after = (acts or dated) and (named or acts)
+        if before and after:
+            out.append(Clause(start, cut, contrast))
+            start, contrast = cut + 1, False
+    out.append(Clause(start, end, contrast))
+    return out

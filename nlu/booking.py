@@ -1,0 +1,182 @@
+"""Booking messages: one action per clause, children and days inherited between clauses, commands built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from nlu.analysis import Analysis, Clause
+from nlu.model import Action, Command
+from nlu.temporal import Item, Resolver, Unclear, booking_days
+
+
+class Defer(Exception):
+    """The booking cannot be acted on: route, reason and question kind/options."""
+
+    def __init__(self, route: str, reason: str, kind: str = "", options: tuple[str, ...] = ()) -> None:
+        super().__init__(reason)
+        self.route = route
+        self.reason = reason
+        self.kind = kind
+        self.options = options
+
+
+@dataclass
+class _Frame:
+    clause: Clause
+    action: str | None = None  # cancel | reserve | neg | None
+    children: tuple[str, ...] | None = None
+    days: list[date] | None = None
+    except_only: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _polarity(clause: Clause) -> str | None:
+    if clause.has("dont_cancel"):
+        raise Defer("clarify", "the message says not to cancel: what should be booked?", "action")
+    cancel = clause.has("cancel")
+    reserve = clause.has("reserve")
+    negated = clause.has("negation")
+    if cancel:
+        return "cancel"
+    if reserve:
+        return "cancel" if negated else "reserve"
+    if clause.has("weak_reserve") or clause.has("vegetarian", "special", "normal"):
+        return "cancel" if negated else "reserve"
+    if negated:
+        return "neg"
+    return None
+
+
+def clause_children(clause: Clause, household: tuple[str, ...]) -> tuple[tuple[str, ...] | None, list[str]]:
+    """The children a clause designates (None when it names none)."""
+    names: list[str] = []
+    notes: list[str] = []
+    for m in clause.mentions:
+        if m.how == "unknown":
+            raise Defer("staff", "a name in the message matches no child of the household", "child", household)
+        if m.how == "ambiguous":
+            raise Defer("clarify", f"the name could be {' or '.join(m.children)}", "child", m.children)
+        for child in m.children:
+            if child not in names:
+                names.append(child)
+    if names:
+        return tuple(names), notes
+    if clause.has("all_children"):
+        return household, [f"children: all of the household ({', '.join(household)})"]
+    if clause.has("both_children"):
+        if len(household) == 2:
+            return household, [f"children: both ({', '.join(household)})"]
+        raise Defer("clarify", f"'both' in a household of {len(household)}: which children?", "child", household)
+    if clause.has("my_child"):
+        if len(household) == 1:
+            return household, [f"children: 'my child' = {household[0]} (only child)"]
+        raise Defer("clarify", "'my son/daughter' does not say which child", "child", household)
+    return None, notes
+
+
+def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
+          fallback_children: tuple[str, ...] | None, fallback_days: list[date] | None,
+          fallback_action: str | None, meal: str | None) -> tuple[list[Command], list[str]]:
+    """Commands for a booking message, or Defer."""
+    frames: list[_Frame] = []
+    notes: list[str] = []
+    for clause in analysis.clauses:
+        frame = _Frame(clause, _polarity(clause))
+        frame.children, child_notes = clause_children(clause, household)
+        notes.extend(child_notes)
+        items: list[Item] = []
+        excepts: list[Item] = []
+        for span in clause.spans:
+            try:
+                item = resolver.item(span, analysis.tokens)
+            except Unclear as unclear:
+                raise Defer("clarify", unclear.reason, unclear.kind) from None
+            if item.kind == "year":
+                continue
+            (excepts if item.kind == "except" else items).append(item)
+            notes.append(item.note)
+        back = any(t.sym == "O" for t in analysis.tokens[clause.start:clause.end])
+        if items:
+            try:
+                frame.days, note = booking_days(items, excepts, back, resolver)
+            except Unclear as unclear:
+                raise Defer("clarify", unclear.reason, unclear.kind) from None
+            if note:
+                notes.append(note)
+        elif excepts and frames:
+            target = next((f for f in reversed(frames) if f.days), None)
+            if target is not None and target.days is not None:
+                removed = {d for d in target.days for e in excepts if d.weekday() in e.weekdays or d in e.days}
+                target.days = [d for d in target.days if d not in removed]
+                notes.append(f"except: removed {len(removed)} day(s)")
+            frame.except_only = True
+        frames.append(frame)
+    active = [f for f in frames if (f.action is not None or f.days is not None) and not f.except_only]
+    if not active:
+        if fallback_days is not None and (fallback_action or any(f.children for f in frames)):
+            active = frames[:1]
+        else:
+            raise Defer("clarify", "which day?", "date")
+    _inherit(frames, active, fallback_children, fallback_days, fallback_action, household)
+    used_children: set[str] = set()
+    commands: list[Command] = []
+    seen: set[tuple[str, str, date]] = set()
+    for frame in active:
+        assert frame.action in ("cancel", "reserve") and frame.children is not None and frame.days is not None
+        action: Action = "cancel" if frame.action == "cancel" else "reserve"
+        for child in frame.children:
+            used_children.add(child)
+            for day in frame.days:
+                key = (action, child, day)
+                if key in seen:
+                    continue
+                seen.add(key)
+                commands.append(Command(action, child, day, meal))
+    named = {c for f in frames if f.children for c in f.children if f.children != household or len(household) == 1}
+    if named - used_children:
+        raise Defer("clarify", "a child is named without saying what to do", "action", tuple(sorted(named - used_children)))
+    if len({(c.child, c.date) for c in commands}) != len(commands):
+        raise Defer("clarify", "the same child and day are both booked and cancelled", "action")
+    if not commands:
+        raise Defer("clarify", "no service day in the period named", "date")
+    return commands, notes
+
+
+def _inherit(frames: list[_Frame], active: list[_Frame], fallback_children: tuple[str, ...] | None,
+             fallback_days: list[date] | None, fallback_action: str | None, household: tuple[str, ...]) -> None:
+    for frame in active:
+        index = frames.index(frame)
+        order = frames[index - 1::-1] if index else []
+        later = frames[index + 1:]
+        if frame.children is None:
+            source = next((f.children for f in order + later if f.children is not None), None)
+            if source is None:
+                source = fallback_children
+            if source is None:
+                if len(household) == 1:
+                    source = household
+                else:
+                    raise Defer("clarify", "which child?", "child", household)
+            frame.children = source
+        if frame.days is None:
+            days = next((f.days for f in order + later if f.days), None)
+            if days is None:
+                days = fallback_days
+            if days is None:
+                raise Defer("clarify", "which day?", "date")
+            frame.days = days
+        if frame.action in (None, "neg"):
+            previous = next((f.action for f in order if f.action not in (None, "neg")), None)
+            nxt = next((f.action for f in later if f.action not in (None, "neg")), None)
+            if frame.action == "neg":
+                if previous is None and nxt is None and fallback_action is None:
+                    raise Defer("clarify", "what should be done on these days?", "action")
+                frame.action = "cancel"
+            elif frame.clause.contrast:
+                raise Defer("clarify", "a contrast ('but') without saying what to do", "action")
+            else:
+                inherited = previous or nxt or fallback_action
+                if inherited is None:
+                    raise Defer("clarify", "cancel or book?", "action")
+                frame.action = inherited

@@ -1,0 +1,116 @@
+"""Finding the household's children in a message: names (case, accents, hyphens, one typo), groups, unknown names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlu.lexicon import CUES, VOCABULARY
+from nlu.normalize import Token, fold
+
+# Words after which a capitalised or unknown word is probably a first name.
+_NAME_SLOTS = frozenset({"pour", "for", "fur", "de", "d", "von", "et", "and", "und", "of"})
+_NAME_FOLLOWERS = frozenset({
+    "ne", "n", "mange", "mangera", "mangent", "est", "sera", "absent", "absente", "malade", "et", "is", "will",
+    "won", "isst", "ist", "wird", "sick", "und", "and", "eats", "has", "a", "hat", "fehlt", "reste",
+})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Children named (or designated) between two token positions, with how they were recognised."""
+
+    start: int
+    end: int
+    children: tuple[str, ...]
+    how: str  # name | typo | all | both | my_child | unknown
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in fold(name) if ch.isalnum())
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by exactly one letter added, dropped or changed."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1 or a == b:
+        return False
+    if la == lb:
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if la > lb:
+        a, b = b, a
+    for i in range(len(b)):
+        if b[:i] + b[i + 1:] == a:
+            return True
+    return False
+
+
+class ChildFinder:
+    """Matches the registered first names of one household against the tokens of a message."""
+
+    def __init__(self, children: tuple[str, ...]) -> None:
+        self.children = children
+        self.keys = {_key(child): child for child in children}
+        self.max_words = max((len(fold(c).split()) for c in children), default=1)
+
+    def find(self, tokens: list[Token], capitalised: frozenset[str], text: str) -> tuple[list[Mention], list[str]]:
+        """Mentions of children (exact names first, then one-typo names), and evidence notes."""
+        mentions: list[Mention] = []
+        notes: list[str] = []
+        used: set[int] = set()
+        n = len(tokens)
+        # exact names, longest first ("marie claire" before "marie")
+        for width in range(max(self.max_words, 1), 0, -1):
+            for i in range(n - width + 1):
+                if any(j in used for j in range(i, i + width)):
+                    continue
+                joined = "".join(tokens[j].text for j in range(i, i + width))
+                child = self.keys.get(joined)
+                if child is not None and all(tokens[j].sym in "xWML" for j in range(i, i + width)):
+                    mentions.append(Mention(i, i + width, (child,), "name"))
+                    used.update(range(i, i + width))
+        exact = {m.children[0] for m in mentions}
+        for i, tok in enumerate(tokens):
+            if i in used or tok.sym != "x" or len(tok.text) < 4 or tok.text in VOCABULARY:
+                continue
+            matches = [child for key, child in self.keys.items() if len(key) >= 5 and _one_edit(tok.text, key)]
+            if len(matches) == 1:
+                if matches[0] in exact:
+                    continue
+                mentions.append(Mention(i, i + 1, (matches[0],), "typo"))
+                notes.append(f"child: {tok.text!r} ~ {matches[0]} (one typo)")
+                used.add(i)
+            elif len(matches) > 1:
+                mentions.append(Mention(i, i + 1, tuple(matches), "ambiguous"))
+                notes.append(f"child: {tok.text!r} is one typo from {', '.join(matches)}")
+                used.add(i)
+        for m in mentions:
+            if m.how == "name":
+                words = " ".join(tokens[j].text for j in range(m.start, m.end))
+                notes.append(f"child: {words!r} = {m.children[0]}")
+        mentions.extend(self._unknown(tokens, capitalised, used, notes))
+        mentions.sort(key=lambda m: m.start)
+        return mentions, notes
+
+    def _unknown(self, tokens: list[Token], capitalised: frozenset[str], used: set[int],
+                 notes: list[str]) -> list[Mention]:
+        found: list[Mention] = []
+        for i, tok in enumerate(tokens):
+            if i in used or tok.sym != "x" or len(tok.text) < 3 or tok.text in VOCABULARY or not tok.text.isalpha():
+                continue
+            prev = tokens[i - 1].text if i else ""
+            nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+            at_start = i == 0 or tokens[i - 1].sym in "|.,"
+            slot = prev in _NAME_SLOTS and (tok.text in capitalised or prev in ("pour", "for", "fur"))
+            if tok.text in capitalised and not at_start or slot or at_start and nxt in _NAME_FOLLOWERS:
+                found.append(Mention(i, i + 1, (), "unknown"))
+                notes.append(f"unknown name? {tok.text!r} matches no child of the household")
+        return found
+
+
+def groups(text: str, children: tuple[str, ...]) -> tuple[str, list[str]]:
+    """A group designation in the folded text: 'all', 'both', 'my_child' or '' and evidence."""
+    for kind in ("all_children", "both_children", "my_child"):
+        match = CUES[kind].search(text)
+        if match:
+            return kind, [f"children: {match.group(0)!r} ({kind.replace('_', ' ')}, household of {len(children)})"]
+    return "", []

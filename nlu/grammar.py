@@ -1,0 +1,67 @@
+"""The temporal grammar: regular expressions over one-letter token symbols that delimit date expressions.
+
+Symbols (see nlu.lexicon): W weekday, P weekday plural/habitual, M month, N day number, n ordinal day,
+Y year, T numeric date, D today/tomorrow/after tomorrow, K next, C this, l last, S week, Q month word,
+F from/between, B starting, U until, a range connector, e and, r or, I inclusive, E except, R every,
+J day word, H holidays, X feast or season, O "back", Z end, G school year (end), L article, o of,
+z "until further notice", w weekend, x other word, # other number, punctuation , . | .
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DX = "(?:" + "|".join([
+    r"W,?L?[Nn]\.?o?M,?Y?",
+    r"W,?M,?L?[Nn](?:,?Y)?",
+    r"W,?T",
+    r"L?[Nn]\.?o?M(?:,?Y)?",
+    r"M,?L?[Nn](?:,?Y)?",
+    r"T",
+    r"W,?L?[Nn]",
+    r"L[Nn]|n",
+    r"D,?W|W,?D|D",
+    r"[KC]W|WK|L?W",
+]) + ")"
+_DAYNUM = r"(?:L?[Nn]\.?)"
+_MONTHS = r"(?:M,?Y?)"
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("noend", r"z"),
+    ("past", r"Wl|lW|lS|Sl|lQ|Ql"),
+    ("range", rf"F(?:{_DX}|{_DAYNUM})[aUe]I?(?:{_DX}|{_DAYNUM})I?|(?:{_DX}|{_DAYNUM})[aU]I?{_DX}I?"
+              rf"|[Fo]?{_MONTHS}[aU]{_MONTHS}"),
+    ("week", rf"S[FoL]*(?:{_DX}|{_DAYNUM}o?M?)|[CK]S|SK|S"),
+    ("until", rf"UL?I?(?:{_DX}|{_DAYNUM}|H[oL]*(?:X|M)?|L?XH?|Z[oFL]*(?:M|S|Q|y|G)|G|M|Z)I?"),
+    ("fromon", rf"BL?(?:{_DX}|{_DAYNUM}|{_MONTHS})|F{_MONTHS}(?![aU])"),
+    ("recur", r"R[Lx]?(?:[PW](?:,?e?L?[PW])*|J)|P(?:,?e?L?[PW])*"),
+    ("except", rf"E[Lx]?(?:{_DX}|P|J)(?:,?e?[Lx]?(?:{_DX}|P))*"),
+    ("holiday", r"H[oL]*(?:X|M)|L?XH"),
+    ("nextlist", r"W(?:,?eW|,W)+K|KW(?:,?eW|,W)+"),
+    ("schoolyear", r"G"),
+    ("date", _DX),
+    ("month", rf"[KC]Q|QK|Q[oFL]*{_MONTHS}|{_MONTHS}"),
+    ("year", r"Y"),
+]
+_MASTER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS))
+
+
+@dataclass(frozen=True)
+class Span:
+    """One temporal expression: its kind and its token positions [start, end)."""
+
+    kind: str
+    start: int
+    end: int
+
+
+def scan(symbols: str) -> list[Span]:
+    """All temporal expressions of a symbol string, left to right, longest alternatives first."""
+    spans: list[Span] = []
+    for match in _MASTER.finditer(symbols):
+        kind = match.lastgroup
+        if kind is None:
+            continue
+        spans.append(Span(kind, match.start(), match.end()))
+    return spans

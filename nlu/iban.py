@@ -1,0 +1,50 @@
+"""Finding an IBAN in a message and checking its country length and check digits (python-stdnum)."""
+
+from __future__ import annotations
+
+import re
+
+_START = re.compile(r"\b[A-Za-z]{2}\d{2}[A-Za-z0-9]*")
+_PART = re.compile(r"[ \t]+([A-Za-z0-9]+)")
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    for match in _START.finditer(text):
+        raw, end = match.group(0), match.end()
+        while len(raw) < 34:
+            part = _PART.match(text, end)
+            if part is None:
+                break
+            piece = part.group(1)
+            if not (any(ch.isdigit() for ch in piece) or len(piece) <= 4) or len(raw) + len(piece) > 34:
+                break
+            if not any(ch.isdigit() for ch in piece) and len(raw) >= 15:
+                break
+            raw, end = raw + piece, part.end()
+        if sum(ch.isdigit() for ch in raw) >= 8 and len(raw) >= 12:
+            found.append((match.start(), end, raw.upper()))
+    return found
+
+
+def find_iban(text: str) -> tuple[str | None, bool, str]:
+    """(IBAN upper case without spaces or None, whether it is valid, an evidence note)."""
+    spans = _spans(text)
+    if not spans:
+        return None, False, ""
+    raw = spans[0][2]
+    from stdnum import iban as stdnum_iban
+    from stdnum.exceptions import ValidationError
+
+    try:
+        valid = stdnum_iban.validate(raw)
+    except ValidationError as error:
+        return raw, False, f"iban: {raw} is not valid ({error.message})"
+    return str(valid), True, f"iban: {valid} (length and check digits valid)"
+
+
+def mask(text: str) -> str:
+    """The text with IBAN-like sequences blanked, so their digits are not read as dates or amounts."""
+    for start, end, _ in reversed(_spans(text)):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text

@@ -1,0 +1,97 @@
+"""The input message and the output interpretation of the understanding layer, as frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+Channel = Literal["email", "sms", "telegram"]
+Route = Literal["auto", "clarify", "staff"]
+Action = Literal["cancel", "reserve"]
+
+BOOKING_INTENTS: frozenset[str] = frozenset({"cancel", "reserve", "booking"})
+INTENTS: tuple[str, ...] = (
+    "cancel", "reserve", "booking", "status", "balance", "menu", "statement",
+    "topup", "refund", "document", "help", "thanks", "other",
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message as received: body, optional subject, channel, reception time and the household's children."""
+
+    text: str
+    subject: str | None = None
+    channel: str = "sms"
+    at: datetime = field(default_factory=lambda: datetime(2000, 1, 1).astimezone())
+    children: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Command:
+    """One booking order: cancel or reserve one child's meal on one day."""
+
+    action: Action
+    child: str
+    date: date
+    meal: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "child": self.child, "date": self.date.isoformat(), "meal": self.meal}
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive span of days asked about (status, menu, statement)."""
+
+    start: date
+    end: date
+
+    def to_json(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+@dataclass(frozen=True)
+class Question:
+    """What to ask the sender when the route is clarify: the kind of question and the possible answers."""
+
+    kind: str
+    options: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "options": list(self.options)}
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """The meaning of one message: intent, route, commands and details, with the evidence for the route."""
+
+    intent: str
+    route: Route
+    commands: tuple[Command, ...] = ()
+    period: Period | None = None
+    amount: float | None = None
+    iban: str | None = None
+    reason: str | None = None
+    document: str | None = None
+    question: Question | None = None
+    children: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "intent": self.intent,
+            "route": self.route,
+            "commands": [command.to_json() for command in self.commands],
+            "period": self.period.to_json() if self.period else None,
+            "amount": self.amount,
+            "iban": self.iban,
+            "reason": self.reason,
+            "document": self.document,
+            "question": self.question.to_json() if self.question else None,
+            "evidence": list(self.evidence),
+        }
+        if self.intent == "status":
+            out["children"] = list(self.children)
+        return out

@@ -1,0 +1,161 @@
+"""Text normalisation: accent folding, emoji, SMS abbreviations, phrases, language guess and tokens with symbols."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from nlu.lexicon import ABBREVIATIONS, PHRASES, STOPWORDS, WORDS
+
+_TRANSLATE = str.maketrans({
+    "’": "'", "‘": "'", "`": "'", "´": "'", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d",
+    "«": " ", "»": " ", "“": " ", "”": " ", "\"": " ", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    "–": "-", "—": "-", "…": ".", "\r": "",
+})
+_NON_TEXT = re.compile(r"[^\x00-\x7f]")
+_APOSTROPHE = re.compile(r"'")
+_INNER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_SPACES = re.compile(r"[ \t]+")
+_NEGATED_AUX = re.compile(r"(?<=n) t\b")
+_WORD = re.compile(r"[a-z_][a-z_0-9]*")
+
+# A token is one of: a numeric date, a time of day, a number (maybe ordinal), a word, a punctuation mark.
+_TOKEN = re.compile(
+    r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}\b)"
+    r"|(?P<date>\b\d{1,2}[./]\d{1,2}(?:[./]\d{4}\b|[./]\d{2}\b)?\.?)"
+    r"|(?P<time>\b\d{1,2}(?:h\d{0,2}|:\d{2})\b)"
+    r"|(?P<odot>\b\d{1,2}\.(?=\s*(?:bis|und|au|-|jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|oct|nov|dez|dec)))"
+    r"|(?P<num>\b\d+(?:[.,]\d+)?)(?P<suffix>(?:er|ere|eme|e|st|nd|rd|th)\b)?"
+    r"|(?P<word>[a-z_][a-z_0-9]*)"
+    r"|(?P<punct>[?!.,;:\n]|-|/|&|\+)"
+)
+_PUNCT_SYMBOL = {"?": "|", "!": "|", ".": ".", ",": ",", ";": "|", ":": "|", "\n": "|", "-": "a", "/": "x",
+                 "&": "e", "+": "e"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: its folded text, its grammar symbol (one character) and a value (weekday, month, number…)."""
+
+    text: str
+    sym: str
+    val: int
+    start: int = 0
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, straight apostrophes, no emoji; hyphens inside words become spaces."""
+    text = text.translate(_TRANSLATE).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _NON_TEXT.sub(" ", text)
+    text = _APOSTROPHE.sub(" ", text)
+    text = _INNER_HYPHEN.sub(" ", text)
+    return _SPACES.sub(" ", text)
+
+
+def guess_language(folded: str, languages: tuple[str, ...]) -> str:
+    """The language whose common words occur most often (ties go to the canteen's first language)."""
+    words = _WORD.findall(folded)
+    best, best_score = languages[0] if languages else "fr", 0
+    for lang in languages or ("fr", "en", "de"):
+        stop = STOPWORDS.get(lang)
+        if stop is None:
+            continue
+        score = sum(1 for w in words if w in stop)
+        if score > best_score:
+            best, best_score = lang, score
+    return best
+
+
+def _abbreviation_table(lang: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    own = STOPWORDS.get(lang, frozenset())
+    for other, abbreviations in ABBREVIATIONS.items():
+        if other == lang:
+            continue
+        for short, long in abbreviations.items():
+            if short not in own and short not in WORDS:
+                table[short] = long
+    table.update(ABBREVIATIONS.get(lang, {}))
+    return {k: v for k, v in table.items() if k != v}
+
+
+_ABBREVIATION_TABLES: dict[str, dict[str, str]] = {lang: _abbreviation_table(lang) for lang in ABBREVIATIONS}
+_ABBREVIATION_RES: dict[str, re.Pattern[str]] = {
+    lang: re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
+    for lang, table in _ABBREVIATION_TABLES.items()
+}
+_PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
+
+
+def expand(folded: str, lang: str) -> str:
+    """Replace SMS abbreviations (for the language) and multi-word phrases by canonical words."""
+    table = _ABBREVIATION_TABLES.get(lang)
+    if table:
+        folded = _ABBREVIATION_RES[lang].sub(lambda m: table[m.group(0)], folded)
+    folded = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], folded)
+    return _NEGATED_AUX.sub(" not", folded)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of an expanded folded text, each with its grammar symbol."""
+    tokens: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "suffix":
+            kind = "num"
+        raw = m.group(0)
+        if kind == "word":
+            sym, val = WORDS.get(raw, ("x", 0))
+            tokens.append(Token(raw, sym, val, m.start()))
+        elif kind == "num":
+            digits = m.group("num")
+            if m.group("suffix"):
+                tokens.append(Token(raw, "n", int(digits), m.start()))
+            elif digits.isdigit() and 1900 <= int(digits) <= 2100:
+                tokens.append(Token(raw, "Y", int(digits), m.start()))
+            elif digits.isdigit() and len(digits) <= 2:
+                tokens.append(Token(raw, "N", int(digits), m.start()))
+            else:
+                tokens.append(Token(raw, "#", 0, m.start()))
+        elif kind == "odot":
+            tokens.append(Token(raw, "n", int(raw[:-1]), m.start()))
+        elif kind in ("date", "iso"):
+            tokens.append(Token(raw, "T" if numeric_date(raw) else "#", 0, m.start()))
+        elif kind == "time":
+            tokens.append(Token(raw, "x", 0, m.start()))
+        else:
+            tokens.append(Token(raw, _PUNCT_SYMBOL.get(raw, "x"), 0, m.start()))
+    _fix_may(tokens)
+    return tokens
+
+
+def _fix_may(tokens: list[Token]) -> None:
+    """English "may" is a month only beside a day number."""
+    for i, tok in enumerate(tokens):
+        if tok.text == "may":
+            near = {tokens[j].sym for j in (i - 1, i + 1, i + 2) if 0 <= j < len(tokens)}
+            if not near & {"N", "n"}:
+                tokens[i] = Token("may", "x", 0, tok.start)
+
+
+def numeric_date(raw: str) -> tuple[int, int, int | None] | None:
+    """(day, month, year or None) of a token such as 10.12., 03/12, 3.12.26 or 2026-12-03."""
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", raw):
+        y, m, d = (int(p) for p in raw.split("-"))
+        return d, m, y
+    parts = [p for p in re.split(r"[./]", raw) if p]
+    if len(parts) < 2:
+        return None
+    day, month = int(parts[0]), int(parts[1])
+    year: int | None = None
+    if len(parts) > 2:
+        year = int(parts[2])
+        if year < 100:
+            year += 2000
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return day, month, year

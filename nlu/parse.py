@@ -1,0 +1,277 @@
+"""From one message to one interpretation: intent, route, commands and the evidence for the route."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from core.canteen import Canteen
+from nlu.analysis import Analysis, analyse
+from nlu.booking import Defer, build
+from nlu.iban import find_iban
+from nlu.model import Command, Interpretation, Message, Period, Question
+from nlu.quotes import clean_subject, strip_quotes
+from nlu.temporal import Item, Resolver, Unclear, calendar_data
+
+_SLASH = re.compile(r"^\s*/([a-zA-Z_]+)")
+_SLASH_INTENTS = {
+    "balance": "balance", "solde": "balance", "saldo": "balance", "guthaben": "balance", "credit": "balance",
+    "menu": "menu", "menus": "menu", "speiseplan": "menu", "help": "help", "aide": "help", "hilfe": "help",
+    "start": "help", "status": "status", "statut": "status", "reservations": "status", "bookings": "status",
+    "buchungen": "status", "topup": "topup", "recharger": "topup", "aufladen": "topup",
+}
+_AMOUNT_CURRENCY = re.compile(
+    r"(?:(?:chf|fr\.?|sfr\.?|eur|€|euros?)\s*(\d{1,5}(?:[.,]\d{1,2})?)(?!\d))"
+    r"|(?:(?<![\d.,])(\d{1,5}(?:[.,]\d{1,2})?)\s*(?:chf|fr\b|francs?|sfr|eur\b|euros?|€|\.-|-\.))",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"(?<![\d.,/:])(\d{1,5}(?:[.,]\d{1,2})?)(?![\d/:]|\.\d)")
+_INTENT_CUES = frozenset({"cancel", "reserve", "balance", "menu", "statement", "fiscal", "topup", "refund", "rules",
+                          "registration", "help", "status", "staff"})
+_BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
+
+
+def parse(message: Message, canteen: Canteen) -> Interpretation:
+    """Interpret one message for one canteen (pure: no clock, no I/O)."""
+    data = calendar_data(canteen)
+    today = message.at.astimezone(data.zone).date()
+    household = tuple(message.children)
+    languages = tuple(canteen.languages)
+    evidence: list[str] = [f"received {today.isoformat()} ({today.strftime('%A')}) in {canteen.timezone}"]
+    body, quote_notes = strip_quotes(message.text or "")
+    evidence.extend(quote_notes)
+    subject, is_reply, is_echo = clean_subject(message.subject)
+    slash = _SLASH.match(body)
+    if slash:
+        intent = _SLASH_INTENTS.get(slash.group(1).lower(), "help")
+        evidence.append(f"telegram command /{slash.group(1)} -> {intent}")
+        if intent == "menu":
+            return Interpretation("menu", "auto", period=_default_week(today), evidence=tuple(evidence))
+        if intent == "status":
+            return Interpretation("status", "auto", period=_default_week(today), evidence=tuple(evidence))
+        return Interpretation(intent, "auto", evidence=tuple(evidence))
+    analysis = analyse(body, household, languages)
+    side: Analysis | None = None
+    if subject and not is_echo:
+        if not is_reply and not (analysis.kinds() & _INTENT_CUES):
+            analysis = analyse(subject + "\n" + body, household, languages)
+            evidence.append(f"subject {subject!r} read with the body")
+        else:
+            side = analyse(subject, household, languages)
+    elif subject:
+        evidence.append(f"subject {subject!r} echoes our own message: ignored")
+    evidence.extend(analysis.notes)
+    today_said = any(t.sym == "D" and t.val == 0 for t in analysis.tokens)
+    resolver = Resolver(data, today, today_said=today_said)
+    return _decide(analysis, side, resolver, household, evidence, message.text or "")
+
+
+def _result(intent: str, route: str, evidence: list[str], reason: str | None = None, **kw: object) -> Interpretation:
+    question = kw.pop("question", None)
+    return Interpretation(intent, route, reason=reason, question=question if isinstance(question, Question) else None,
+                          evidence=tuple(evidence), **kw)  # type: ignore[arg-type]
+
+
+def _decide(a: Analysis, side: Analysis | None, resolver: Resolver, household: tuple[str, ...],
+            evidence: list[str], raw: str) -> Interpretation:
+    kinds = a.kinds()
+    for cue in a.cues:
+        if cue.kind in _INTENT_CUES | {"uncertain", "thanks"}:
+            evidence.append(f"cue {cue.kind}: {cue.text!r}")
+    booking = bool(kinds & _BOOKING_CUES)
+    staff = "staff" in kinds
+    if not a.text.strip() and side is None:
+        return _result("other", "staff", evidence, "empty message")
+    if "refund" in kinds:
+        return _refund(raw, evidence, staff or booking)
+    if "topup" in kinds:
+        if staff or booking:
+            return _result("topup", "staff", evidence, "a top-up mixed with another request")
+        return _topup(a, raw, evidence)
+    if kinds & {"statement", "fiscal"} and ("statement" in kinds or "fiscal" in kinds and not booking):
+        if staff or booking:
+            return _result("statement", "staff", evidence, "a statement request mixed with another request")
+        return _statement(a, resolver, evidence)
+    if kinds & {"rules", "registration"} and not a.spans:
+        document = "rules" if "rules" in kinds else "registration"
+        if staff:
+            return _result("document", "staff", evidence, "a document request mixed with another request")
+        return _result("document", "auto", evidence, document=document)
+    if "menu" in kinds:
+        if staff or "cancel" in kinds or "status" in kinds:
+            return _result("menu", "staff", evidence, "a menu question mixed with another request")
+        return _period_answer("menu", a, resolver, evidence, household)
+    if "status" in kinds:
+        if staff or "cancel" in kinds:
+            return _result("status", "staff", evidence, "a status question mixed with another request")
+        return _period_answer("status", a, resolver, evidence, household)
+    if "balance" in kinds:
+        if staff or booking:
+            return _result("balance", "staff", evidence, "a balance question mixed with another request")
+        return _result("balance", "auto", evidence)
+    if booking or ("weak_reserve" in kinds or kinds & {"vegetarian", "special"}) and a.spans and a.mentions:
+        return _booking(a, side, resolver, household, evidence)
+    if "help" in kinds and not staff:
+        return _result("help", "auto", evidence)
+    if staff:
+        return _result("other", "staff", evidence, "a request a person must handle")
+    if "thanks" in kinds and not a.spans and not any(t.sym == "|" and t.text == "?" for t in a.tokens):
+        return _result("thanks", "auto", evidence)
+    if a.spans and a.mentions:
+        return _result("cancel", "clarify", evidence, "a child and a day, but what should be done?",
+                       question=Question("action", ("cancel", "reserve")))
+    return _result("other", "staff", evidence, "not understood: a person should read it")
+
+
+def _booking(a: Analysis, side: Analysis | None, resolver: Resolver, household: tuple[str, ...],
+             evidence: list[str]) -> Interpretation:
+    kinds = a.kinds()
+    guess = "reserve" if ("reserve" in kinds and "negation" not in kinds and "cancel" not in kinds) else "cancel"
+    if "uncertain" in kinds:
+        return _result(guess, "clarify", evidence, "the message is uncertain or conditional: not an order",
+                       question=Question("uncertain"))
+    if "staff" in kinds:
+        return _result(guess, "staff", evidence, "a booking mixed with a question a person must handle")
+    if _alternative(a):
+        return _result(guess, "clarify", evidence, "the message offers alternatives ('or')",
+                       question=Question("date"))
+    if _open_question(a):
+        return _result(guess, "staff", evidence, "the message also asks something a person must answer")
+    meals = [k for k in ("vegetarian", "special", "normal") if k in kinds]
+    if len(meals) > 1:
+        return _result(guess, "clarify", evidence, "several meal types named", question=Question("meal", tuple(meals)))
+    meal = meals[0] if meals else None
+    fallback_children = fallback_days = None
+    fallback_action = None
+    if side is not None:
+        evidence.extend(f"subject: {n}" for n in side.notes)
+        fallback_children = _side_children(side, household)
+        fallback_days = _side_days(side, resolver)
+    try:
+        commands, notes = build(a, resolver, household, fallback_children, fallback_days, fallback_action, meal)
+    except Defer as defer:
+        route = "staff" if defer.route == "staff" else "clarify"
+        return _result(guess, route, evidence, defer.reason, question=Question(defer.kind or "date", defer.options)
+                       if route == "clarify" else None)
+    evidence.extend(notes)
+    actions = {c.action for c in commands}
+    intent = "booking" if len(actions) > 1 else next(iter(actions))
+    return _result(intent, "auto", evidence, commands=tuple(commands))
+
+
+def _side_children(side: Analysis, household: tuple[str, ...]) -> tuple[str, ...] | None:
+    names = [c for m in side.mentions if m.how in ("name", "typo") for c in m.children]
+    return tuple(dict.fromkeys(names)) or None
+
+
+def _side_days(side: Analysis, resolver: Resolver) -> list[date] | None:
+    days: list[date] = []
+    for span in side.spans:
+        try:
+            item = resolver.item(span, side.tokens)
+        except Unclear:
+            return None
+        if item.kind != "day":
+            return None
+        days.extend(item.days)
+    return days or None
+
+
+def _alternative(a: Analysis) -> bool:
+    ends = {s.end for s in a.spans} | {m.end for m in a.mentions}
+    starts = {s.start for s in a.spans} | {m.start for m in a.mentions}
+    return any(t.sym == "r" and i in ends and (i + 1 in starts or i + 2 in starts) for i, t in enumerate(a.tokens))
+
+
+def _open_question(a: Analysis) -> bool:
+    """A sentence ending with '?' that holds nothing we understand."""
+    begin = 0
+    for i, tok in enumerate(a.tokens):
+        if tok.sym in "|." or i == len(a.tokens) - 1:
+            if tok.text == "?":
+                inside = range(begin, i)
+                known = any(c.start in inside for c in a.cues) or any(s.start in inside for s in a.spans) \
+                    or any(m.start in inside for m in a.mentions)
+                if not known and i - begin >= 2:
+                    return True
+            begin = i + 1
+    return False
+
+
+def _refund(raw: str, evidence: list[str], mixed: bool) -> Interpretation:
+    iban, valid, note = find_iban(raw)
+    if note:
+        evidence.append(note)
+    if mixed:
+        return _result("refund", "staff", evidence, "a refund mixed with another request")
+    if iban is None:
+        return _result("refund", "clarify", evidence, "a refund needs the IBAN of the account to pay to",
+                       question=Question("iban"))
+    if not valid:
+        return _result("refund", "clarify", evidence, f"the IBAN {iban} is not valid", question=Question("iban"))
+    return _result("refund", "auto", evidence, iban=iban)
+
+
+def _topup(a: Analysis, raw: str, evidence: list[str]) -> Interpretation:
+    amounts = [m.group(1) or m.group(2) for m in _AMOUNT_CURRENCY.finditer(raw)]
+    if not amounts:
+        amounts = _NUMBER.findall(raw)
+    values = sorted({float(x.replace(",", ".")) for x in amounts})
+    if len(values) > 1:
+        return _result("topup", "clarify", evidence, "several amounts named", question=Question("amount"))
+    if values:
+        evidence.append(f"amount: {values[0]:g}")
+        return _result("topup", "auto", evidence, amount=values[0])
+    return _result("topup", "auto", evidence)
+
+
+def _items(a: Analysis, resolver: Resolver) -> list[Item]:
+    return [resolver.item(span, a.tokens) for span in a.spans]
+
+
+def _statement(a: Analysis, resolver: Resolver, evidence: list[str]) -> Interpretation:
+    past = Resolver(resolver.data, resolver.today, past=True)
+    try:
+        items = [i for i in _items(a, past) if i.kind in ("year", "range", "day", "week")]
+    except Unclear as unclear:
+        return _result("statement", "clarify", evidence, unclear.reason, question=Question("period"))
+    if not items:
+        return _result("statement", "clarify", evidence, "which period should the statement cover?",
+                       question=Question("period"))
+    lo = min(i.lo or i.days[0] for i in items)
+    hi = max(i.hi or i.days[-1] for i in items)
+    evidence.extend(i.note for i in items)
+    return _result("statement", "auto", evidence, period=Period(lo, hi))
+
+
+def _default_week(today: date) -> Period:
+    if today.weekday() >= 5:
+        monday = today + timedelta(days=7 - today.weekday())
+        return Period(monday, monday + timedelta(days=4))
+    return Period(today, today + timedelta(days=4 - today.weekday()))
+
+
+def _period_answer(intent: str, a: Analysis, resolver: Resolver, evidence: list[str],
+                   household: tuple[str, ...]) -> Interpretation:
+    children = tuple(c for m in a.mentions if m.how in ("name", "typo") for c in m.children)
+    try:
+        items = [i for i in _items(a, resolver) if i.kind in ("range", "day", "week")]
+    except Unclear as unclear:
+        return _result(intent, "clarify", evidence, unclear.reason, question=Question("date"))
+    if not items:
+        period = _default_week(resolver.today)
+        evidence.append(f"no date: this week {period.start} to {period.end}")
+    else:
+        lo = min(i.lo or i.days[0] for i in items)
+        hi = max(i.hi or i.days[-1] for i in items)
+        if any(i.kind == "week" for i in items):
+            hi = min(hi, hi - timedelta(days=max(hi.weekday() - 4, 0)))
+        period = Period(lo, hi)
+        evidence.extend(i.note for i in items)
+    return _result(intent, "auto", evidence, period=period, children=children)
+
+
+def interpret_commands(commands: tuple[Command, ...]) -> str:
+    """A one-line summary of commands (for people trying the CLI)."""
+    return "; ".join(f"{c.action} {c.child} {c.date.isoformat()}" + (f" ({c.meal})" if c.meal else "")
+                     for c in commands)

@@ -1,0 +1,64 @@
+"""Removing what is not the sender's request from an email body: quoted replies, forwarded headers, signatures."""
+
+from __future__ import annotations
+
+import re
+
+# A line after which everything is an earlier message.
+_QUOTE_HEADER = re.compile(
+    r"^\s*(?:"
+    r"le\s.{0,120}a\s+[ée]crit\s*:?"  # Le 23 nov. 2026 à 07:40, X a écrit :
+    r"|on\s.{0,160}wrote\s*:?"  # On Mon, Nov 23, 2026 at 7:41 AM X wrote:
+    r"|am\s.{0,160}schrieb.{0,80}:?"  # Am 23.11.2026 um 07:41 schrieb X:
+    r"|-{2,}\s*(?:original message|message d'origine|urspr[üu]ngliche nachricht|forwarded message"
+    r"|message transf[ée]r[ée]|weitergeleitete nachricht)\s*-{2,}"
+    r"|_{5,}"
+    r")\s*$",
+    re.IGNORECASE,
+)
+# An Outlook header block: a "From:"-like line soon followed by a "Sent:"-like line.
+_FROM_LINE = re.compile(r"^\s*\*?(?:de|from|von)\s*\*?\s*:", re.IGNORECASE)
+_SENT_LINE = re.compile(r"^\s*\*?(?:envoy[ée]|sent|gesendet|date|datum)\s*\*?\s*:", re.IGNORECASE)
+_SIGNATURE = re.compile(
+    r"^\s*(?:--\s*|envoy[ée] de mon \w+.*|sent from my \w+.*|von meinem \w+.*gesendet.*|get outlook for .*"
+    r"|envoy[ée] depuis .*|sent from .* for (?:ios|android).*|gesendet von .*)$",
+    re.IGNORECASE,
+)
+_QUOTED_LINE = re.compile(r"^\s*>")
+
+
+def strip_quotes(text: str) -> tuple[str, list[str]]:
+    """The sender's own words, and a note for each part removed (for the evidence)."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    notes: list[str] = []
+    for index, line in enumerate(lines):
+        if _QUOTE_HEADER.match(line):
+            notes.append(f"ignored quoted text after {line.strip()[:40]!r}")
+            break
+        if _FROM_LINE.match(line) and any(_SENT_LINE.match(nxt) for nxt in lines[index + 1:index + 4]):
+            notes.append("ignored a forwarded/quoted header block")
+            break
+        if _SIGNATURE.match(line) and (line.strip().startswith("--") is False or line.strip() in ("--", "-- ")):
+            notes.append(f"ignored signature from {line.strip()[:30]!r}")
+            break
+        if _QUOTED_LINE.match(line):
+            if not notes or notes[-1] != "ignored '>' quoted lines":
+                notes.append("ignored '>' quoted lines")
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip(), notes
+
+
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|tr|fw|fwd|wg|rép|rep|antw|sv|réf)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_OWN_ECHO = re.compile(r"confirm|bestätig|bestatig|annulation enregistr|réservation enregistr|your booking|"
+                       r"votre (réservation|annulation)|ihre (buchung|abmeldung|anmeldung)", re.IGNORECASE)
+
+
+def clean_subject(subject: str | None) -> tuple[str, bool, bool]:
+    """The subject without reply/forward prefixes, whether it had one, and whether it echoes our own message."""
+    if not subject:
+        return "", False, False
+    match = _REPLY_PREFIX.match(subject)
+    stripped = subject[match.end():] if match else subject
+    return stripped.strip(), match is not None, bool(_OWN_ECHO.search(stripped))

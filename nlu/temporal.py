@@ -1,0 +1,411 @@
+"""Resolving temporal expressions against the school calendar: single days, ranges, weeks, recurrences, holidays."""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from core.calendar import ServiceCalendar
+from core.canteen import Canteen, Closure
+from nlu.grammar import Span
+from nlu.normalize import Token, numeric_date
+
+
+class Unclear(Exception):
+    """A temporal expression that cannot be acted on: the reason and the question kind."""
+
+    def __init__(self, reason: str, kind: str = "date") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+
+
+class CalendarData:
+    """The service days and closures of one canteen, precomputed once."""
+
+    def __init__(self, canteen: Canteen) -> None:
+        self.canteen = canteen
+        self.calendar = ServiceCalendar(canteen)
+        self.zone = canteen.zone
+        self.year_start = canteen.school_year_start
+        self.year_end = canteen.school_year_end
+        self.closures: tuple[Closure, ...] = canteen.closures
+        days: list[date] = []
+        day = self.year_start
+        while day <= self.year_end:
+            if self.calendar.is_service_day(day):
+                days.append(day)
+            day += timedelta(days=1)
+        self.service: frozenset[date] = frozenset(days)
+        self.ordered: tuple[date, ...] = tuple(days)
+
+    def service_days(self, lo: date, hi: date, weekdays: frozenset[int] | None = None) -> list[date]:
+        return [d for d in self.ordered if lo <= d <= hi and (weekdays is None or d.weekday() in weekdays)]
+
+
+_CACHE: dict[int, CalendarData] = {}
+
+
+def calendar_data(canteen: Canteen) -> CalendarData:
+    """The cached calendar data of a canteen (keyed by object identity)."""
+    data = _CACHE.get(id(canteen))
+    if data is None or data.canteen is not canteen:
+        data = CalendarData(canteen)
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        _CACHE[id(canteen)] = data
+    return data
+
+
+def easter(year: int) -> date:
+    """Easter Sunday (Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    ll = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ll) // 451
+    month = (h + ll - 7 * m + 114) // 31
+    day = (h + ll - 7 * m + 114) % 31 + 1
+    return date(year, month, day)
+
+
+_SEASON_MONTHS = {5: (9, 10, 11), 6: (3, 4, 5), 7: (1, 2, 3)}
+
+
+@dataclass
+class Parts:
+    """The components found in the tokens of one date expression."""
+
+    weekday: int | None = None
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+    rel: int | None = None
+    next: bool = False
+
+    @classmethod
+    def of(cls, tokens: list[Token]) -> Parts:
+        p = cls()
+        for t in tokens:
+            if t.sym == "W":
+                p.weekday = t.val
+            elif t.sym in "Nn":
+                p.day = t.val
+            elif t.sym == "M":
+                p.month = t.val
+            elif t.sym == "Y":
+                p.year = t.val
+            elif t.sym == "D":
+                p.rel = t.val
+            elif t.sym == "K":
+                p.next = True
+            elif t.sym == "T":
+                parsed = numeric_date(t.text)
+                if parsed:
+                    p.day, p.month, p.year = parsed
+        return p
+
+
+@dataclass
+class Item:
+    """A resolved temporal expression."""
+
+    kind: str  # day | range | fromon | recur | except | noend | back
+    start: int
+    days: list[date] = field(default_factory=list)
+    lo: date | None = None
+    hi: date | None = None
+    weekdays: frozenset[int] = frozenset()
+    note: str = ""
+
+
+class Resolver:
+    """Turns spans into dates, knowing today, the school calendar and whether the past is meant."""
+
+    def __init__(self, data: CalendarData, today: date, *, today_said: bool = False, past: bool = False) -> None:
+        self.data = data
+        self.today = today
+        self.today_said = today_said
+        self.past = past
+
+    # single dates -------------------------------------------------------------------------------
+    def day_of(self, tokens: list[Token], *, base: date | None = None, month: int | None = None,
+               year: int | None = None) -> date:
+        p = Parts.of(tokens)
+        words = " ".join(t.text for t in tokens)
+        today = self.today
+        if p.rel is not None:
+            result = today + timedelta(days=p.rel)
+        elif p.day is not None:
+            result = self._day_month(p.day, p.month or month, p.year or year, base or today, words)
+        elif p.weekday is not None:
+            result = self._weekday(p.weekday, p.next, base, words)
+        else:
+            raise Unclear(f"no date in {words!r}")
+        if p.weekday is not None and result.weekday() != p.weekday:
+            raise Unclear(f"{words!r}: {result.isoformat()} is not that weekday")
+        return result
+
+    def _day_month(self, day: int, month: int | None, year: int | None, base: date, words: str) -> date:
+        if month is None:
+            y, m = base.year, base.month
+            for _ in range(14):
+                if day <= monthrange(y, m)[1]:
+                    candidate = date(y, m, day)
+                    if (candidate <= base) if self.past else (candidate >= base):
+                        return candidate
+                y, m = (y, m + (-1 if self.past else 1))
+                if m == 0:
+                    y, m = y - 1, 12
+                elif m == 13:
+                    y, m = y + 1, 1
+            raise Unclear(f"{words!r} is not a day of the month")
+        if year is None:
+            year = base.year
+            if not 1 <= day <= monthrange(year, month)[1]:
+                raise Unclear(f"{words!r} is not a date")
+            candidate = date(year, month, day)
+            if self.past and candidate > base:
+                year -= 1
+            elif not self.past and candidate < base:
+                year += 1
+        if not 1 <= day <= monthrange(year, month)[1]:
+            raise Unclear(f"{words!r} is not a date")
+        return date(year, month, day)
+
+    def _weekday(self, weekday: int, nxt: bool, base: date | None, words: str) -> date:
+        today = self.today
+        if base is not None:
+            return base + timedelta(days=(weekday - base.weekday()) % 7)
+        ahead = (weekday - today.weekday()) % 7
+        if nxt:
+            result = today + timedelta(days=ahead or 7)
+            if result.isocalendar()[:2] == today.isocalendar()[:2]:
+                raise Unclear(f"{words!r}: this week's or next week's?")
+            return result
+        if ahead == 0:
+            if self.today_said:
+                return today
+            raise Unclear(f"{words!r} is today: today or next week?")
+        return today + timedelta(days=ahead)
+
+    # closures and feasts ---------------------------------------------------------------------------
+    def closure_for(self, tokens: list[Token]) -> Closure | None:
+        feast = next((t.val for t in tokens if t.sym == "X"), None)
+        month = next((t.val for t in tokens if t.sym == "M"), None)
+        upcoming = [c for c in self.data.closures if c.end >= self.today]
+        if feast in (1, 2, 3, 4):
+            for c in upcoming:
+                for y in (c.start.year, c.end.year):
+                    fd = {1: date(y, 12, 25), 2: easter(y), 3: easter(y) + timedelta(days=39),
+                          4: easter(y) + timedelta(days=50)}[feast]
+                    if c.contains(fd):
+                        return c
+            return None
+        months = _SEASON_MONTHS.get(feast or 0, (month,) if month else ())
+        matching = [c for c in upcoming if c.start.month in months or c.end.month in months]
+        if not matching:
+            return None
+        return max(matching[:2], key=lambda c: (c.end - c.start).days) if feast else matching[0]
+
+    def next_holidays(self) -> Closure | None:
+        return next((c for c in self.data.closures if c.start > self.today), None)
+
+    # spans ------------------------------------------------------------------------------------------
+    def item(self, span: Span, tokens: list[Token]) -> Item:
+        toks = tokens[span.start:span.end]
+        words = " ".join(t.text for t in toks)
+        kind = span.kind
+        if kind == "past":
+            raise Unclear(f"{words!r} is in the past")
+        if kind == "noend":
+            raise Unclear("no end given (until further notice)", "period")
+        if kind == "date":
+            d = self.day_of(toks)
+            return Item("day", span.start, [d], note=f"date: {words!r} -> {d.isoformat()}")
+        if kind == "nextlist":
+            days = [self.day_of([t, Token("", "K", 0)]) for t in toks if t.sym == "W"]
+            return Item("day", span.start, days, note=f"dates: {words!r} -> {', '.join(map(str, days))}")
+        if kind == "range":
+            lo, hi = self._range(toks, words)
+            return Item("range", span.start, lo=lo, hi=hi, note=f"range: {words!r} -> {lo} to {hi}")
+        if kind == "week":
+            return self._week(toks, span.start, words)
+        if kind == "until":
+            hi = self._until(toks[1:], words)
+            return Item("range", span.start, lo=self.today, hi=hi, note=f"until: {words!r} -> {self.today} to {hi}")
+        if kind == "fromon":
+            lo = self._start(toks[1:], words)
+            return Item("fromon", span.start, lo=lo, note=f"from: {words!r} -> {lo} on")
+        if kind == "recur":
+            weekdays = frozenset(t.val for t in toks if t.sym in "PW") or frozenset(range(7))
+            return Item("recur", span.start, weekdays=weekdays, note=f"recurrence: {words!r}")
+        if kind == "except":
+            weekdays = frozenset(t.val for t in toks if t.sym in "PW" and not any(x.sym in "NnT" for x in toks))
+            days = [] if weekdays else [self.day_of(toks[1:])]
+            return Item("except", span.start, days, weekdays=weekdays, note=f"except: {words!r}")
+        if kind == "holiday":
+            closure = self.closure_for(toks)
+            if closure is None:
+                raise Unclear(f"{words!r}: no such holidays in the calendar")
+            return Item("range", span.start, lo=closure.start, hi=closure.end, note=f"holidays: {closure.name}")
+        if kind == "schoolyear":
+            return Item("range", span.start, lo=self.today, hi=self.data.year_end, note="the whole school year")
+        if kind == "month":
+            lo, hi = self._month(toks, words)
+            return Item("range", span.start, lo=lo, hi=hi, note=f"month: {words!r} -> {lo} to {hi}")
+        if kind == "year":
+            y = toks[0].val
+            return Item("year", span.start, lo=date(y, 1, 1), hi=date(y, 12, 31), note=f"year {y}")
+        raise Unclear(f"cannot read {words!r}")
+
+    def _split(self, toks: list[Token]) -> tuple[list[Token], list[Token]]:
+        seen_value = False
+        for i, t in enumerate(toks):
+            if t.sym in "WNnTDM":
+                seen_value = True
+            elif seen_value and t.sym in "aUe":
+                return toks[:i], toks[i + 1:]
+        raise Unclear("unreadable range")
+
+    def _range(self, toks: list[Token], words: str) -> tuple[date, date]:
+        first, second = self._split(toks)
+        p1, p2 = Parts.of(first), Parts.of(second)
+        if p1.month is not None and p1.day is None and p2.day is None and p2.month is not None:
+            lo = self._month(first, words)[0]
+            hi = self._month(second, words, base=lo)[1]
+        elif p1.day is not None and p1.month is None and p2.month is not None:
+            hi = self.day_of(second)
+            lo = date(hi.year, hi.month, 1)
+            if p1.day > monthrange(hi.year, hi.month)[1]:
+                raise Unclear(f"{words!r} is not a date")
+            lo = lo.replace(day=p1.day)
+            if lo > hi:
+                raise Unclear(f"{words!r}: the range ends before it starts")
+        else:
+            lo = self.day_of(first)
+            hi = self.day_of(second, base=lo, month=p1.month if p2.month is None else None,
+                             year=p1.year if p2.year is None else None)
+        if hi < lo:
+            raise Unclear(f"{words!r}: the range ends before it starts")
+        return lo, hi
+
+    def _week(self, toks: list[Token], start: int, words: str) -> Item:
+        monday = self.today - timedelta(days=self.today.weekday())
+        if any(t.sym == "K" for t in toks):
+            lo = monday + timedelta(days=7)
+        elif any(t.sym in "WNnTD" for t in toks):
+            d = self.day_of(toks[1:], month=None)
+            lo = d - timedelta(days=d.weekday())
+        else:
+            lo = self.today
+        hi = lo - timedelta(days=lo.weekday()) + timedelta(days=6)
+        return Item("week", start, lo=max(lo, self.today), hi=hi, note=f"week: {words!r} -> {max(lo, self.today)} to {hi}")
+
+    def _until(self, toks: list[Token], words: str) -> date:
+        syms = "".join(t.sym for t in toks if t.sym not in "LIoF")
+        if not syms:
+            raise Unclear(f"{words!r}: until when?")
+        if syms[0] in "HX":
+            closure = self.closure_for(toks) if "X" in syms or "M" in syms else self.next_holidays()
+            if closure is None:
+                raise Unclear(f"{words!r}: no such holidays in the calendar")
+            return closure.start - timedelta(days=1)
+        if syms[0] == "G":
+            return self.data.year_end
+        if syms[0] == "Z":
+            rest = syms[1:2]
+            if rest == "M":
+                month_tokens = [t for t in toks if t.sym in "MY"]
+                return self._month(month_tokens, words)[1]
+            if rest == "S":
+                return self.today + timedelta(days=6 - self.today.weekday())
+            if rest == "Q":
+                return self.today.replace(day=monthrange(self.today.year, self.today.month)[1])
+            if rest == "G":
+                return self.data.year_end
+            raise Unclear(f"{words!r}: the end of which period?")
+        if syms == "M" or syms == "MY":
+            raise Unclear(f"{words!r}: up to or through that month?")
+        return self.day_of(toks, base=None)
+
+    def _start(self, toks: list[Token], words: str) -> date:
+        syms = "".join(t.sym for t in toks if t.sym not in "Lo")
+        if syms and syms[0] == "M" and "N" not in syms and "n" not in syms:
+            return max(self._month(toks, words)[0], self.today)
+        return self.day_of(toks)
+
+    def _month(self, toks: list[Token], words: str, base: date | None = None) -> tuple[date, date]:
+        today = base or self.today
+        if any(t.sym == "K" for t in toks):
+            y, m = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+        elif any(t.sym == "C" for t in toks) or not any(t.sym == "M" for t in toks):
+            y, m = today.year, today.month
+        else:
+            m = next(t.val for t in toks if t.sym == "M")
+            year = next((t.val for t in toks if t.sym == "Y"), None)
+            if year is not None:
+                y = year
+            elif self.past:
+                y = today.year if m <= today.month else today.year - 1
+            else:
+                y = today.year if m >= today.month else today.year + 1
+        lo, hi = date(y, m, 1), date(y, m, monthrange(y, m)[1])
+        if not self.past and lo < self.today <= hi:
+            lo = self.today
+        return lo, hi
+
+
+def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: Resolver) -> tuple[list[date], str]:
+    """The days a booking clause covers: explicit days as named, periods as service days; with a note."""
+    data, today = resolver.data, resolver.today
+    days: set[date] = set()
+    notes: list[str] = []
+    recurs = [i for i in items if i.kind == "recur"]
+    spans = [i for i in items if i.kind in ("range", "week")]
+    starts = [i for i in items if i.kind == "fromon"]
+    singles = [i for i in items if i.kind == "day"]
+    if back:
+        if spans or recurs or len(singles) + len(starts) != 1:
+            raise Unclear("when does the absence start and end?")
+        ret = (singles or starts)[0]
+        back_day = ret.days[0] if ret.days else ret.lo
+        assert back_day is not None
+        if back_day <= today:
+            raise Unclear("the return day is not after today")
+        spans = [Item("range", ret.start, lo=today, hi=back_day - timedelta(days=1))]
+        notes.append(f"back on {back_day}: absent from {today} to {back_day - timedelta(days=1)}")
+        singles, starts = [], []
+    if starts:
+        if spans and not recurs:
+            hi = min(s.hi for s in spans if s.hi is not None)
+            spans = [Item("range", starts[0].start, lo=max(st.lo for st in starts if st.lo is not None), hi=hi)]
+        elif not recurs:
+            raise Unclear("from when to when? no end given", "period")
+    if recurs:
+        weekdays = frozenset().union(*(r.weekdays for r in recurs))
+        lo = max([today] + [s.lo for s in starts if s.lo is not None])
+        bounds = [(max(lo, s.lo or lo), s.hi or data.year_end) for s in spans] or [(lo, data.year_end)]
+        for b_lo, b_hi in bounds:
+            days.update(data.service_days(b_lo, b_hi, weekdays))
+        notes.append(f"recurrence on weekdays {sorted(weekdays)} from {bounds[0][0]} to {bounds[-1][1]}")
+    else:
+        for s in spans:
+            assert s.lo is not None and s.hi is not None
+            days.update(data.service_days(max(s.lo, today), s.hi))
+    for single in singles:
+        for d in single.days:
+            if d < today:
+                raise Unclear(f"{d} is in the past")
+            if not data.year_start <= d <= data.year_end:
+                raise Unclear(f"{d} is outside the school year")
+            days.add(d)
+    for ex in excepts:
+        removed = {d for d in days if d.weekday() in ex.weekdays or d in ex.days}
+        days -= removed
+        notes.append(f"{ex.note}: removed {len(removed)} day(s)")
+    return sorted(days), "; ".join(notes)
