@@ -30,7 +30,7 @@ from core.calendar import ServiceCalendar  # noqa: E402
 from core.canteen import Canteen  # noqa: E402
 from core.canteen_files import load_canteen  # noqa: E402
 from core.commands import CancelMeal, Command, ReserveMeal  # noqa: E402
-from core.db.engine import make_engine, make_session_factory  # noqa: E402
+from core.db.engine import make_engine  # noqa: E402
 from core.db.migrate import upgrade  # noqa: E402
 from core.db.tables import children, guardian_emails, guardians, households, ledger_entries, reservations  # noqa: E402
 from core.db.unit_of_work import SqlAlchemyUnitOfWork  # noqa: E402
@@ -133,7 +133,7 @@ class Job:
 def run_worker(job: Job, barrier: Barrier | None, out: Any) -> None:
     """Rounds of `seconds` each (started together with the other workers); sends (count, elapsed, refused) per round."""
     engine = make_engine(job.url)
-    uow = SqlAlchemyUnitOfWork(make_session_factory(engine))
+    uow = SqlAlchemyUnitOfWork.from_engine(engine)
     canteens = {job.canteen.id: job.canteen}
     with engine.connect() as conn:
         booked = {(row.child_id, row.day) for row in conn.execute(

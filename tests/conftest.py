@@ -121,11 +121,14 @@ def db_engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def uow_factory(db_engine: Engine) -> Callable[[], SqlAlchemyUnitOfWork]:
-    """Makes SqlAlchemyUnitOfWork instances sharing the test engine (one per thread in concurrent tests)."""
+@pytest.fixture(params=["session", "engine"])
+def uow_factory(request: pytest.FixtureRequest, db_engine: Engine) -> Callable[[], SqlAlchemyUnitOfWork]:
+    """Makes SqlAlchemyUnitOfWork instances sharing the test engine (one per thread in concurrent tests),
+    built on a session factory or directly on the engine (both modes are tested)."""
     from core.db.engine import make_session_factory
     from core.db.unit_of_work import SqlAlchemyUnitOfWork
 
+    if request.param == "engine":
+        return lambda: SqlAlchemyUnitOfWork.from_engine(db_engine)
     sessions = make_session_factory(db_engine)
     return lambda: SqlAlchemyUnitOfWork(sessions)

@@ -116,7 +116,7 @@ def test_balance_follows_entries_added_in_the_transaction(uow_factory: UowFactor
         assert uow.ledger.balance(household_id) == 10
         uow.ledger.add(topup(household_id, "2.35"))
         uow.ledger.add(topup(household_id, "-0.10"))
-        in_sql = uow.session.execute(
+        in_sql = uow.connection.execute(
             select(func.sum(ledger_entries.c.amount)).where(ledger_entries.c.household_id == household_id)
         ).scalar_one()
         assert uow.ledger.balance(household_id) == Decimal("12.25") == Decimal(str(in_sql)).quantize(Decimal("0.01"))
