@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nlu.children import ChildFinder, Mention
 from nlu.grammar import Span, scan
 from nlu.iban import mask
-from nlu.lexicon import CUES
+from nlu.lexicon import CUES, kinds_for_word
 from nlu.normalize import Token, expand, fold, guess_language, tokenize
 
 _CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b([A-ZÀ-Ý][\wÀ-ÿ]+)", re.MULTILINE)
@@ -21,8 +22,7 @@ _INTENT_KINDS = ("cancel", "reserve", "balance", "menu", "statement", "fiscal", 
 _MEAL_WORDS = re.compile(r"^\s*(?:vegetari\w*|vege\w*|veggie|special\w*|spezial\w*|normal\w*|sans \w+|ohne \w+)")
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     """An intent cue found in the text: its kind, matched words and token range."""
 
     kind: str
@@ -42,8 +42,10 @@ class Clause:
     spans: list[Span] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
 
+    kind_set: frozenset[str] = frozenset()
+
     def has(self, *kinds: str) -> bool:
-        return any(c.kind in kinds for c in self.cues)
+        return not self.kind_set.isdisjoint(kinds)
 
 
 @dataclass
@@ -75,7 +77,6 @@ class Analysis:
 def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) -> Analysis:
     """Fold, tokenise and scan one text; find cues, children and clauses."""
     text = mask(text)
-    capitalised = frozenset(fold(m.group(1)).strip() for m in _CAPITALISED.finditer(text))
     folded = fold(text)
     lang = guess_language(folded, languages)
     expanded = expand(folded, lang)
@@ -84,21 +85,37 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
     spans = scan(symbols)
     starts = [t.start for t in tokens]
     cues: list[Cue] = []
-    for kind, pattern in CUES.items():
-        for m in pattern.finditer(expanded):
-            first = bisect_right(starts, m.start()) - 1
-            last = bisect_right(starts, m.end() - 1)
+    new = tuple.__new__
+    for index, tok in enumerate(tokens):
+        for kind in kinds_for_word(tok.text):
+            m = CUES[kind].match(expanded, tok.start)
+            if m is None:
+                continue
+            last = bisect_right(starts, m.end() - 1, index)
             if kind == "menu" and _MEAL_WORDS.match(expanded, m.end()):
-                kind_used = "meal_menu"
-            else:
-                kind_used = kind
-            cues.append(Cue(kind_used, m.group(0), max(first, 0), max(last, first + 1)))
+                kind = "meal_menu"
+            cues.append(new(Cue, (kind, m.group(), index, max(last, index + 1))))
     cues = _drop_inner_negations(cues)
-    finder = ChildFinder(children)
-    mentions, notes = finder.find(tokens, capitalised, expanded)
+    mentions, notes = _finder(children).find(tokens, lambda: _capitalised(text), expanded)
     mentions = _drop_cue_words(mentions, cues)
     clauses = _clauses(tokens, spans, cues, mentions)
     return Analysis(text, expanded, lang, tokens, symbols, spans, cues, mentions, clauses, notes)
+
+
+def _capitalised(text: str) -> frozenset[str]:
+    return frozenset(fold(m.group(1)).strip() for m in _CAPITALISED.finditer(text))
+
+
+_FINDERS: dict[tuple[str, ...], ChildFinder] = {}
+
+
+def _finder(children: tuple[str, ...]) -> ChildFinder:
+    finder = _FINDERS.get(children)
+    if finder is None:
+        if len(_FINDERS) > 10_000:
+            _FINDERS.clear()
+        finder = _FINDERS[children] = ChildFinder(children)
+    return finder
 
 
 def _drop_inner_negations(cues: list[Cue]) -> list[Cue]:
@@ -136,6 +153,7 @@ def _clauses(tokens: list[Token], spans: list[Span], cues: list[Cue], mentions: 
     clauses = [c for c in pieces if c.end > c.start]
     for clause in clauses:
         clause.cues = [c for c in cues if clause.start <= c.start < clause.end]
+        clause.kind_set = frozenset(c.kind for c in clause.cues)
         clause.spans = [s for s in spans if clause.start <= s.start < clause.end]
         clause.mentions = [m for m in mentions if clause.start <= m.start < clause.end]
     return clauses

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import NamedTuple
 
 from nlu.lexicon import CUES, VOCABULARY
 from nlu.normalize import Token, fold
@@ -15,8 +16,7 @@ _NAME_FOLLOWERS = frozenset({
 })
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """Children named (or designated) between two token positions, with how they were recognised."""
 
     start: int
@@ -51,28 +51,39 @@ class ChildFinder:
         self.children = children
         self.keys = {_key(child): child for child in children}
         self.max_words = max((len(fold(c).split()) for c in children), default=1)
+        self._typos: dict[str, list[str]] = {}
+        self.long_keys = tuple((key, child) for key, child in self.keys.items() if len(key) >= 5)
 
-    def find(self, tokens: list[Token], capitalised: frozenset[str], text: str) -> tuple[list[Mention], list[str]]:
+    def find(self, tokens: list[Token], capitalised: Callable[[], frozenset[str]],
+             text: str) -> tuple[list[Mention], list[str]]:
         """Mentions of children (exact names first, then one-typo names), and evidence notes."""
         mentions: list[Mention] = []
         notes: list[str] = []
         used: set[int] = set()
         n = len(tokens)
-        # exact names, longest first ("marie claire" before "marie")
-        for width in range(max(self.max_words, 1), 0, -1):
-            for i in range(n - width + 1):
-                if any(j in used for j in range(i, i + width)):
-                    continue
-                joined = "".join(tokens[j].text for j in range(i, i + width))
-                child = self.keys.get(joined)
-                if child is not None and all(tokens[j].sym in "xWML" for j in range(i, i + width)):
+        keys = self.keys
+        for i in range(n):
+            if i in used or tokens[i].sym not in "xWML":
+                continue
+            for width in range(min(self.max_words, n - i), 0, -1):
+                joined = tokens[i].text if width == 1 else "".join(tokens[j].text for j in range(i, i + width))
+                child = keys.get(joined)
+                if child is not None and all(tokens[j].sym in "xWML" for j in range(i + 1, i + width)):
                     mentions.append(Mention(i, i + width, (child,), "name"))
                     used.update(range(i, i + width))
+                    break
         exact = {m.children[0] for m in mentions}
+        long_keys = self.long_keys
         for i, tok in enumerate(tokens):
-            if i in used or tok.sym != "x" or len(tok.text) < 4 or tok.text in VOCABULARY:
+            if not long_keys or i in used or tok.sym != "x" or len(tok.text) < 4 or tok.text in VOCABULARY:
                 continue
-            matches = [child for key, child in self.keys.items() if len(key) >= 5 and _one_edit(tok.text, key)]
+            matches = self._typos.get(tok.text)
+            if matches is None:
+                word = tok.text
+                matches = [child for key, child in long_keys
+                           if (word[0] == key[0] or word[-1] == key[-1]) and _one_edit(word, key)]
+                if len(self._typos) < 5000:
+                    self._typos[word] = matches
             if len(matches) == 1:
                 if matches[0] in exact:
                     continue
@@ -91,12 +102,15 @@ class ChildFinder:
         mentions.sort(key=lambda m: m.start)
         return mentions, notes
 
-    def _unknown(self, tokens: list[Token], capitalised: frozenset[str], used: set[int],
+    def _unknown(self, tokens: list[Token], get_capitalised: Callable[[], frozenset[str]], used: set[int],
                  notes: list[str]) -> list[Mention]:
         found: list[Mention] = []
+        capitalised: frozenset[str] | None = None
         for i, tok in enumerate(tokens):
             if i in used or tok.sym != "x" or len(tok.text) < 3 or tok.text in VOCABULARY or not tok.text.isalpha():
                 continue
+            if capitalised is None:
+                capitalised = get_capitalised()
             prev = tokens[i - 1].text if i else ""
             nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
             at_start = i == 0 or tokens[i - 1].sym in "|.,"

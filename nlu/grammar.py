@@ -10,7 +10,7 @@ z "until further notice", w weekend, x other word, # other number, punctuation ,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _DX = "(?:" + "|".join([
     r"W,?L?[Nn]\.?o?M,?Y?",
@@ -47,8 +47,7 @@ _PATTERNS: list[tuple[str, str]] = [
 _MASTER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS))
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """One temporal expression: its kind and its token positions [start, end)."""
 
     kind: str

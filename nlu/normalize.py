@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nlu.lexicon import ABBREVIATIONS, PHRASES, STOPWORDS, WORDS
 
@@ -22,21 +22,21 @@ _WORD = re.compile(r"[a-z_][a-z_0-9]*")
 
 # A token is one of: a numeric date, a time of day, a number (maybe ordinal), a word, a punctuation mark.
 _TOKEN = re.compile(
-    r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}\b)"
+    r"(?P<word>[a-z_][a-z_0-9]*)"
+    r"|(?P<punct>[?!.,;:\n/&+-])"
+    r"|(?=\d)(?:(?P<iso>\d{4}-\d{1,2}-\d{1,2}\b)"
     r"|(?P<date>\b\d{1,2}[./]\d{1,2}(?:[./]\d{4}\b|[./]\d{2}\b)?\.?)"
     r"|(?P<time>\b\d{1,2}(?:h\d{0,2}|:\d{2})\b)"
     r"|(?P<odot>\b\d{1,2}\.(?=\s*(?:bis|und|au|-|jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|oct|nov|dez|dec)))"
-    r"|(?P<num>\b\d+(?:[.,]\d+)?)(?P<suffix>(?:er|ere|eme|e|st|nd|rd|th)\b)?"
-    r"|(?P<word>[a-z_][a-z_0-9]*)"
-    r"|(?P<punct>[?!.,;:\n]|-|/|&|\+)"
+    r"|(?P<num>\b\d+(?:[.,]\d+)?)(?P<suffix>(?:er|ere|eme|e|st|nd|rd|th)\b)?)"
 )
+_WORD_FIRST = re.compile(r"[a-z_]+")
 _PUNCT_SYMBOL = {"?": "|", "!": "|", ".": ".", ",": ",", ";": "|", ":": "|", "\n": "|", "-": "a", "/": "x",
                  "&": "e", "+": "e"}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One token: its folded text, its grammar symbol (one character) and a value (weekday, month, number…)."""
+class Token(NamedTuple):
+    """One token: its folded text, its grammar symbol (one character), a value (weekday, month…), its offset."""
 
     text: str
     sym: str
@@ -58,16 +58,25 @@ def fold(text: str) -> str:
 
 def guess_language(folded: str, languages: tuple[str, ...]) -> str:
     """The language whose common words occur most often (ties go to the canteen's first language)."""
-    words = _WORD.findall(folded)
     best, best_score = languages[0] if languages else "fr", 0
-    for lang in languages or ("fr", "en", "de"):
-        stop = STOPWORDS.get(lang)
-        if stop is None:
-            continue
-        score = sum(1 for w in words if w in stop)
-        if score > best_score:
-            best, best_score = lang, score
+    if len(languages) < 2:
+        return best
+    scores: dict[str, int] = dict.fromkeys(languages, 0)
+    index = _LANGUAGE_OF
+    for word in _WORD.findall(folded):
+        for lang in index.get(word, ()):
+            if lang in scores:
+                scores[lang] += 1
+    for lang in languages:
+        if scores[lang] > best_score:
+            best, best_score = lang, scores[lang]
     return best
+
+
+_LANGUAGE_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _stop in STOPWORDS.items():
+    for _word in _stop:
+        _LANGUAGE_OF[_word] = (*_LANGUAGE_OF.get(_word, ()), _lang)
 
 
 def _abbreviation_table(lang: str) -> dict[str, str]:
@@ -88,30 +97,40 @@ _ABBREVIATION_RES: dict[str, re.Pattern[str]] = {
     lang: re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
     for lang, table in _ABBREVIATION_TABLES.items()
 }
+_PHRASE_FIRST_WORDS: frozenset[str] = frozenset(re.split(r"[^a-z_]", p)[0] for p in PHRASES)
 _PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
 
 
 def expand(folded: str, lang: str) -> str:
     """Replace SMS abbreviations (for the language) and multi-word phrases by canonical words."""
+    words = set(_WORD_FIRST.findall(folded))
     table = _ABBREVIATION_TABLES.get(lang)
-    if table:
+    if table and not words.isdisjoint(table):
         folded = _ABBREVIATION_RES[lang].sub(lambda m: table[m.group(0)], folded)
-    folded = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], folded)
-    return _NEGATED_AUX.sub(" not", folded)
+        words = set(_WORD_FIRST.findall(folded))
+    if not words.isdisjoint(_PHRASE_FIRST_WORDS):
+        folded = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], folded)
+    if " t" in folded:
+        folded = _NEGATED_AUX.sub(" not", folded)
+    return folded
 
 
 def tokenize(text: str) -> list[Token]:
     """Tokens of an expanded folded text, each with its grammar symbol."""
     tokens: list[Token] = []
+    new = tuple.__new__
+    words = WORDS
+    unknown = ("x", 0)
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
+        raw = m.group()
+        if kind == "word":
+            sym, val = words.get(raw, unknown)
+            tokens.append(new(Token, (raw, sym, val, m.start())))
+            continue
         if kind == "suffix":
             kind = "num"
-        raw = m.group(0)
-        if kind == "word":
-            sym, val = WORDS.get(raw, ("x", 0))
-            tokens.append(Token(raw, sym, val, m.start()))
-        elif kind == "num":
+        if kind == "num":
             digits = m.group("num")
             if m.group("suffix"):
                 tokens.append(Token(raw, "n", int(digits), m.start()))
@@ -128,8 +147,9 @@ def tokenize(text: str) -> list[Token]:
         elif kind == "time":
             tokens.append(Token(raw, "x", 0, m.start()))
         else:
-            tokens.append(Token(raw, _PUNCT_SYMBOL.get(raw, "x"), 0, m.start()))
-    _fix_may(tokens)
+            tokens.append(new(Token, (raw, _PUNCT_SYMBOL.get(raw, "x"), 0, m.start())))
+    if "may" in text:
+        _fix_may(tokens)
     return tokens
 
 

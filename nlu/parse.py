@@ -13,6 +13,7 @@ from nlu.model import Command, Interpretation, Message, Period, Question
 from nlu.quotes import clean_subject, strip_quotes
 from nlu.temporal import Item, Resolver, Unclear, calendar_data
 
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SLASH = re.compile(r"^\s*/([a-zA-Z_]+)")
 _SLASH_INTENTS = {
     "balance": "balance", "solde": "balance", "saldo": "balance", "guthaben": "balance", "credit": "balance",
@@ -37,7 +38,7 @@ def parse(message: Message, canteen: Canteen) -> Interpretation:
     today = message.at.astimezone(data.zone).date()
     household = tuple(message.children)
     languages = tuple(canteen.languages)
-    evidence: list[str] = [f"received {today.isoformat()} ({today.strftime('%A')}) in {canteen.timezone}"]
+    evidence: list[str] = [f"received {today.isoformat()} ({_DAY_NAMES[today.weekday()]}) in {canteen.timezone}"]
     body, quote_notes = strip_quotes(message.text or "")
     evidence.extend(quote_notes)
     subject, is_reply, is_echo = clean_subject(message.subject)
@@ -51,13 +52,13 @@ def parse(message: Message, canteen: Canteen) -> Interpretation:
             return Interpretation("status", "auto", period=_default_week(today), evidence=tuple(evidence))
         return Interpretation(intent, "auto", evidence=tuple(evidence))
     analysis = analyse(body, household, languages)
-    side: Analysis | None = None
+    side: _Side | None = None
     if subject and not is_echo:
         if not is_reply and not (analysis.kinds() & _INTENT_CUES):
             analysis = analyse(subject + "\n" + body, household, languages)
             evidence.append(f"subject {subject!r} read with the body")
         else:
-            side = analyse(subject, household, languages)
+            side = _Side(subject, household, languages, days=not is_reply)
     elif subject:
         evidence.append(f"subject {subject!r} echoes our own message: ignored")
     evidence.extend(analysis.notes)
@@ -72,7 +73,21 @@ def _result(intent: str, route: str, evidence: list[str], reason: str | None = N
                           evidence=tuple(evidence), **kw)  # type: ignore[arg-type]
 
 
-def _decide(a: Analysis, side: Analysis | None, resolver: Resolver, household: tuple[str, ...],
+class _Side:
+    """The subject of an email, analysed only when the body lacks a child or a day."""
+
+    def __init__(self, subject: str, household: tuple[str, ...], languages: tuple[str, ...], *, days: bool) -> None:
+        self.subject, self.household, self.languages, self.days = subject, household, languages, days
+        self._analysis: Analysis | None = None
+
+    @property
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            self._analysis = analyse(self.subject, self.household, self.languages)
+        return self._analysis
+
+
+def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...],
             evidence: list[str], raw: str) -> Interpretation:
     kinds = a.kinds()
     for cue in a.cues:
@@ -123,7 +138,7 @@ def _decide(a: Analysis, side: Analysis | None, resolver: Resolver, household: t
     return _result("other", "staff", evidence, "not understood: a person should read it")
 
 
-def _booking(a: Analysis, side: Analysis | None, resolver: Resolver, household: tuple[str, ...],
+def _booking(a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...],
              evidence: list[str]) -> Interpretation:
     kinds = a.kinds()
     guess = "reserve" if ("reserve" in kinds and "negation" not in kinds and "cancel" not in kinds) else "cancel"
@@ -143,10 +158,13 @@ def _booking(a: Analysis, side: Analysis | None, resolver: Resolver, household: 
     meal = meals[0] if meals else None
     fallback_children = fallback_days = None
     fallback_action = None
-    if side is not None:
-        evidence.extend(f"subject: {n}" for n in side.notes)
-        fallback_children = _side_children(side, household)
-        fallback_days = _side_days(side, resolver)
+    need_children = len(household) != 1 and not kinds & {"all_children", "both_children", "my_child"} \
+        and not any(m.how != "unknown" for m in a.mentions)
+    if side is not None and (need_children or not a.spans):
+        sub = side.analysis
+        evidence.extend(f"subject: {n}" for n in sub.notes)
+        fallback_children = _side_children(sub, household)
+        fallback_days = _side_days(sub, resolver) if side.days else None
     try:
         commands, notes = build(a, resolver, household, fallback_children, fallback_days, fallback_action, meal)
     except Defer as defer:
@@ -178,6 +196,8 @@ def _side_days(side: Analysis, resolver: Resolver) -> list[date] | None:
 
 
 def _alternative(a: Analysis) -> bool:
+    if "r" not in a.symbols:
+        return False
     ends = {s.end for s in a.spans} | {m.end for m in a.mentions}
     starts = {s.start for s in a.spans} | {m.start for m in a.mentions}
     return any(t.sym == "r" and i in ends and (i + 1 in starts or i + 2 in starts) for i, t in enumerate(a.tokens))
@@ -185,6 +205,8 @@ def _alternative(a: Analysis) -> bool:
 
 def _open_question(a: Analysis) -> bool:
     """A sentence ending with '?' that holds nothing we understand."""
+    if "?" not in a.folded:
+        return False
     begin = 0
     for i, tok in enumerate(a.tokens):
         if tok.sym in "|." or i == len(a.tokens) - 1:

@@ -29,6 +29,8 @@ _QUOTED_LINE = re.compile(r"^\s*>")
 
 def strip_quotes(text: str) -> tuple[str, list[str]]:
     """The sender's own words, and a note for each part removed (for the evidence)."""
+    if "\n" not in text and ">" not in text and "-" not in text:
+        return text.strip(), []
     lines = text.split("\n")
     kept: list[str] = []
     notes: list[str] = []

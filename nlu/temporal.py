@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -41,7 +42,10 @@ class CalendarData:
         self.ordered: tuple[date, ...] = tuple(days)
 
     def service_days(self, lo: date, hi: date, weekdays: frozenset[int] | None = None) -> list[date]:
-        return [d for d in self.ordered if lo <= d <= hi and (weekdays is None or d.weekday() in weekdays)]
+        days = self.ordered[bisect_left(self.ordered, lo):bisect_right(self.ordered, hi)]
+        if weekdays is None:
+            return list(days)
+        return [d for d in days if d.weekday() in weekdays]
 
 
 _CACHE: dict[int, CalendarData] = {}

@@ -44,5 +44,72 @@ def _compile(kind: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
 
 
+def _anchors(pattern: str) -> list[str] | None:
+    """Literal strings one of which must occur for the pattern to match (None: no cheap test)."""
+    if pattern.startswith("\\w*"):
+        inner = _anchors(pattern[3:])
+        return None if inner is None else ["*" + a for a in inner]
+    if pattern.startswith("("):
+        close = pattern.find(")")
+        group, after = pattern[1:close], pattern[close + 1:]
+        if after[:1] in ("?", "*"):
+            return _anchors(after[1:].lstrip())
+        alternatives = [a.strip() for a in group.split("|")]
+        if all(len(a) >= 2 and re.fullmatch(r"[a-z _]+", a) for a in alternatives):
+            return alternatives
+        return None
+    match = re.match(r"[a-z _]+", pattern)
+    prefix = match.group(0) if match else ""
+    if pattern[len(prefix):len(prefix) + 1] in ("?", "*", "{"):
+        prefix = prefix[:-1]
+    return [prefix] if len(prefix.strip()) >= 2 else None
+
+
+_ANCHOR_OVERRIDES: dict[str, tuple[str, ...]] = {
+    "dont_cancel": ("annul", "desinscri", "cancel", "abmelden", "stornieren", "abbestellen"),
+    "negation": ("pas", "jamais", "plus", "aucun", "not", "never", "no longer", "nicht", "nie", "kein"),
+}
+
+
+def _kind_anchors(kind: str) -> tuple[str, ...] | None:
+    if kind in _ANCHOR_OVERRIDES:
+        return _ANCHOR_OVERRIDES[kind]
+    found: list[str] = []
+    for module in LANGUAGES.values():
+        for cue in module.CUES.get(kind, ()):
+            anchors = _anchors(cue)
+            if anchors is None:
+                return None
+            found.extend(anchors)
+    return tuple(sorted(set(found)))
+
+
 CUE_KINDS: tuple[str, ...] = tuple(sorted({kind for module in LANGUAGES.values() for kind in module.CUES}))
 CUES: dict[str, re.Pattern[str]] = {kind: _compile(kind) for kind in CUE_KINDS}
+CUE_ANCHORS: dict[str, tuple[str, ...] | None] = {kind: _kind_anchors(kind) for kind in CUE_KINDS}
+_WORD_KINDS: dict[str, frozenset[str]] = {}
+_ALWAYS: frozenset[str] = frozenset(kind for kind, anchors in CUE_ANCHORS.items() if anchors is None)
+
+
+def kinds_for_word(word: str) -> frozenset[str]:
+    """The cue kinds that may match starting at (or inside) this word; cached per word."""
+    found = _WORD_KINDS.get(word)
+    if found is not None:
+        return found
+    kinds = set(_ALWAYS)
+    for kind, anchors in CUE_ANCHORS.items():
+        if anchors is None or kind in kinds:
+            continue
+        for anchor in anchors:
+            if anchor.startswith("*"):
+                hit = anchor[1:].split(" ")[0] in word
+            else:
+                first, _, rest = anchor.partition(" ")
+                hit = word == first if rest or anchor.endswith(" ") else word.startswith(first)
+            if hit:
+                kinds.add(kind)
+                break
+    result = frozenset(kinds)
+    if len(_WORD_KINDS) < 100_000:
+        _WORD_KINDS[word] = result
+    return result

@@ -72,7 +72,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(sera|est|seront|sont) en vacances", r"excus\w*",
     ),
     "reserve": (
-        r"inscri\w*", r"reinscri\w*", r"reserv\w*", r"mang\w*", r"command\w*", r"r?ajout\w*", r"remettre",
+        r"inscri\w*", r"reinscri\w*", r"reserv\w*", r"mang\w*", r"command\w*", r"ajout\w*", r"rajout\w*", r"remettre",
         r"dejeuner(a|ont)", r"(sera|seront) (present|presente|presents|la)",
     ),
     "weak_reserve": (r"repas", r"dejeuner"),
