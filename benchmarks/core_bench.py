@@ -23,19 +23,19 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from sqlalchemy import Engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import Engine, insert, text
+from sqlalchemy.engine import make_url
 
-from core.calendar import ServiceCalendar  # noqa: E402
-from core.canteen import Canteen  # noqa: E402
-from core.canteen_files import load_canteen  # noqa: E402
-from core.commands import CancelMeal, Command, ReserveMeal  # noqa: E402
-from core.db.engine import make_engine  # noqa: E402
-from core.db.migrate import upgrade  # noqa: E402
-from core.db.tables import children, guardian_emails, guardians, households, ledger_entries, reservations  # noqa: E402
-from core.db.unit_of_work import SqlAlchemyUnitOfWork  # noqa: E402
-from core.model import Source  # noqa: E402
-from core.services import apply_commands  # noqa: E402
+from core.calendar import ServiceCalendar
+from core.canteen import Canteen
+from core.canteen_files import load_canteen
+from core.commands import CancelMeal, Command, ReserveMeal
+from core.db.engine import make_engine
+from core.db.migrate import upgrade
+from core.db.tables import children, guardian_emails, guardians, households, ledger_entries, reservations
+from core.db.unit_of_work import SqlAlchemyUnitOfWork
+from core.model import Source
+from core.services import apply_commands
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Europe/Zurich"))
 DEFAULT_CANTEEN = Path("/work/shared/nlu/montval.toml")
@@ -60,32 +60,62 @@ def service_days(canteen: Canteen, count: int) -> list[date]:
 
 
 def populate(url: str, canteen: Canteen, count: int) -> list[list[int]]:
-    """Migrate and fill the database with `count` households of 1–3 children; returns child ids per household."""
+    """Migrate and fill the database with `count` households of 1-3 children; returns child ids per household."""
     upgrade(url)
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
-            ids = [row[0] for row in conn.execute(
-                insert(households).returning(households.c.id, sort_by_parameter_order=True),
-                [{"name": f"Family {n:04d}"} for n in range(count)],
-            )]
-            guardian_ids = [row[0] for row in conn.execute(
-                insert(guardians).returning(guardians.c.id, sort_by_parameter_order=True),
-                [{"household_id": h, "name": f"Parent {h}", "language": "fr"} for h in ids],
-            )]
-            conn.execute(insert(guardian_emails), [
-                {"guardian_id": g, "address": f"parent{g}-{uuid.uuid4().hex[:6]}@example.org"} for g in guardian_ids
-            ])
-            rows = [{"household_id": h, "first_name": f"Child {h}-{k}", "canteen_id": canteen.id,
-                     "default_meal": "normal" if k % 2 == 0 else "vegetarian", "allergy_note": ""}
-                    for n, h in enumerate(ids) for k in range(1 + n % 3)]
-            child_ids = [row[0] for row in conn.execute(
-                insert(children).returning(children.c.id, children.c.household_id, sort_by_parameter_order=True), rows
-            )]
-            conn.execute(insert(ledger_entries), [
-                {"household_id": h, "kind": "topup", "amount": Decimal("100000.00"), "at": NOW, "method": "cash",
-                 "memo": "", "source_channel": "demo"} for h in ids
-            ])
+            ids = [
+                row[0]
+                for row in conn.execute(
+                    insert(households).returning(households.c.id, sort_by_parameter_order=True),
+                    [{"name": f"Family {n:04d}"} for n in range(count)],
+                )
+            ]
+            guardian_ids = [
+                row[0]
+                for row in conn.execute(
+                    insert(guardians).returning(guardians.c.id, sort_by_parameter_order=True),
+                    [{"household_id": h, "name": f"Parent {h}", "language": "fr"} for h in ids],
+                )
+            ]
+            conn.execute(
+                insert(guardian_emails),
+                [{"guardian_id": g, "address": f"parent{g}-{uuid.uuid4().hex[:6]}@example.org"} for g in guardian_ids],
+            )
+            rows = [
+                {
+                    "household_id": h,
+                    "first_name": f"Child {h}-{k}",
+                    "canteen_id": canteen.id,
+                    "default_meal": "normal" if k % 2 == 0 else "vegetarian",
+                    "allergy_note": "",
+                }
+                for n, h in enumerate(ids)
+                for k in range(1 + n % 3)
+            ]
+            child_ids = [
+                row[0]
+                for row in conn.execute(
+                    insert(children).returning(children.c.id, children.c.household_id, sort_by_parameter_order=True),
+                    rows,
+                )
+            ]
+            conn.execute(
+                insert(ledger_entries),
+                [
+                    {
+                        "household_id": h,
+                        "kind": "topup",
+                        "amount": Decimal("100000.00"),
+                        "at": NOW,
+                        "method": "cash",
+                        "memo": "",
+                        "source_channel": "demo",
+                    }
+                    for h in ids
+                ],
+            )
     finally:
         engine.dispose()
     per_household: dict[int, list[int]] = {h: [] for h in ids}
@@ -136,8 +166,10 @@ def run_worker(job: Job, barrier: Barrier | None, out: Any) -> None:
     uow = SqlAlchemyUnitOfWork.from_engine(engine)
     canteens = {job.canteen.id: job.canteen}
     with engine.connect() as conn:
-        booked = {(row.child_id, row.day) for row in conn.execute(
-            reservations.select().where(reservations.c.child_id.in_({c for c, _ in job.pairs})))}
+        booked = {
+            (row.child_id, row.day)
+            for row in conn.execute(reservations.select().where(reservations.c.child_id.in_({c for c, _ in job.pairs})))
+        }
     commands = bookings(job.pairs, booked)
     results = []
     for _ in range(job.rounds):
@@ -159,15 +191,25 @@ def run_worker(job: Job, barrier: Barrier | None, out: Any) -> None:
     out.put(results)
 
 
-def measure(url: str, canteen: Canteen, families: list[list[int]], days: list[date], workers: int, rounds: int,
-            seconds: float, baseline: bool) -> tuple[list[float], int]:
+def measure(
+    url: str,
+    canteen: Canteen,
+    families: list[list[int]],
+    days: list[date],
+    workers: int,
+    rounds: int,
+    seconds: float,
+    baseline: bool,
+) -> tuple[list[float], int]:
     """Transactions per second of each round (all workers together) and the number of refused commands."""
-    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    context: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     out = context.Queue()
     barrier = context.Barrier(workers)
     processes = [
-        context.Process(target=run_worker, args=(
-            Job(url, canteen, worker_pairs(families, days, w, workers), rounds, seconds, baseline), barrier, out))
+        context.Process(
+            target=run_worker,
+            args=(Job(url, canteen, worker_pairs(families, days, w, workers), rounds, seconds, baseline), barrier, out),
+        )
         for w in range(workers)
     ]
     for process in processes:
@@ -192,17 +234,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--canteen", type=Path, default=DEFAULT_CANTEEN, help="canteen TOML file")
     parser.add_argument("--households", type=int, default=1000)
-    parser.add_argument("--pg-url", default=os.environ.get("CANTINE_BENCH_PG_URL")
-                        or os.environ.get("CANTINE_TEST_DATABASE_URL"),
-                        help="PostgreSQL server URL (a scratch database is created on it and dropped)")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("CANTINE_BENCH_PG_URL") or os.environ.get("CANTINE_TEST_DATABASE_URL"),
+        help="PostgreSQL server URL (a scratch database is created on it and dropped)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=1.5, help="length of one round")
     args = parser.parse_args()
     canteen = load_canteen(args.canteen)
     days = service_days(canteen, SERVICE_DAYS)
     rows: list[tuple[str, int, float, float, int]] = []
-    print(f"canteen {canteen.id}, {args.households} households, now {NOW.isoformat()}, "
-          f"{args.rounds} rounds of {args.seconds:.1f} s (median shown)")
+    print(
+        f"canteen {canteen.id}, {args.households} households, now {NOW.isoformat()}, "
+        f"{args.rounds} rounds of {args.seconds:.1f} s (median shown)"
+    )
 
     def bench(label: str, url: str, families: list[list[int]], worker_counts: tuple[int, ...]) -> None:
         for workers in worker_counts:

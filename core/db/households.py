@@ -107,8 +107,10 @@ class SqlHouseholdRepository:
         if household.id is None:
             raise KeyError("household has no id: add it first")
         conn = self._c()
-        if conn.execute(update(households).where(households.c.id == household.id).values(name=household.name)
-                        ).rowcount != 1:
+        if (
+            conn.execute(update(households).where(households.c.id == household.id).values(name=household.name)).rowcount
+            != 1
+        ):
             raise KeyError(f"household {household.id} is not stored")
         kept = [g.id for g in household.guardians if g.id is not None]
         stored = guardians.c.household_id == household.id
@@ -136,10 +138,12 @@ class SqlHouseholdRepository:
         matching = union(
             select(households.c.id).where(households.c.name.ilike(pattern, escape="\\")),
             select(guardians.c.household_id).where(guardians.c.name.ilike(pattern, escape="\\")),
-            select(guardians.c.household_id).join(guardian_emails).where(
-                guardian_emails.c.address.ilike(pattern, escape="\\")),
-            select(guardians.c.household_id).join(guardian_phones).where(
-                guardian_phones.c.e164.ilike(pattern, escape="\\")),
+            select(guardians.c.household_id)
+            .join(guardian_emails)
+            .where(guardian_emails.c.address.ilike(pattern, escape="\\")),
+            select(guardians.c.household_id)
+            .join(guardian_phones)
+            .where(guardian_phones.c.e164.ilike(pattern, escape="\\")),
             select(children.c.household_id).where(children.c.first_name.ilike(pattern, escape="\\")),
         ).subquery()
         return self._load(households.c.id.in_(select(matching.c[0])))
@@ -173,18 +177,27 @@ class SqlHouseholdRepository:
         emails: dict[int, builtins.list[str]] = {}
         for guardian_id, address in conn.execute(
             select(guardian_emails.c.guardian_id, guardian_emails.c.address)
-            .where(guardian_emails.c.guardian_id.in_(ids)).order_by(guardian_emails.c.id)
+            .where(guardian_emails.c.guardian_id.in_(ids))
+            .order_by(guardian_emails.c.id)
         ):
             emails.setdefault(guardian_id, []).append(address)
         phones: dict[int, builtins.list[str]] = {}
         for guardian_id, e164 in conn.execute(
             select(guardian_phones.c.guardian_id, guardian_phones.c.e164)
-            .where(guardian_phones.c.guardian_id.in_(ids)).order_by(guardian_phones.c.id)
+            .where(guardian_phones.c.guardian_id.in_(ids))
+            .order_by(guardian_phones.c.id)
         ):
             phones.setdefault(guardian_id, []).append(e164)
         return [
-            Guardian(name=row.name, language=row.language, emails=emails.get(row.id, []), phones=phones.get(row.id, []),
-                     telegram_chat_id=row.telegram_chat_id, id=row.id, household_id=row.household_id)
+            Guardian(
+                name=row.name,
+                language=row.language,
+                emails=emails.get(row.id, []),
+                phones=phones.get(row.id, []),
+                telegram_chat_id=row.telegram_chat_id,
+                id=row.id,
+                household_id=row.household_id,
+            )
             for row in rows
         ]
 
@@ -201,10 +214,6 @@ class SqlHouseholdRepository:
         by_id = {row.id: Household(name=row.name, id=row.id) for row in rows}
         for guardian in self._guardians(select(guardians).where(guardians.c.household_id.in_(ids))):
             by_id[guardian.household_id or 0].guardians.append(guardian)
-        for child_row in conn.execute(
-            select(children).where(children.c.household_id.in_(ids)).order_by(children.c.id)
-        ):
+        for child_row in conn.execute(select(children).where(children.c.household_id.in_(ids)).order_by(children.c.id)):
             by_id[child_row.household_id].children.append(_child(child_row))
         return [by_id[row.id] for row in rows]
-
-

@@ -177,4 +177,3 @@ class SqlLedgerRepository:
     def _one(self, condition: ColumnElement[bool]) -> LedgerEntry | None:
         row = self._c().execute(select(ledger_entries).where(condition)).first()
         return _entry(row) if row else None
-

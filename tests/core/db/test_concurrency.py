@@ -43,8 +43,9 @@ def _random_commands(rng: random.Random, family: Household) -> list[Command]:
     return [one() for _ in range(rng.choice([1, 1, 1, 2, 3]))]
 
 
-def _hammer(uow_factory: UowFactory, family: Household, canteens: dict[str, Canteen], threads: int,
-            per_thread: int) -> tuple[list[CommandResult], list[BaseException]]:
+def _hammer(
+    uow_factory: UowFactory, family: Household, canteens: dict[str, Canteen], threads: int, per_thread: int
+) -> tuple[list[CommandResult], list[BaseException]]:
     results: list[CommandResult] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
@@ -127,8 +128,9 @@ def test_parallel_commands_on_one_household(database_url: str, uow_factory: UowF
     with uow_factory() as uow:
         family = uow.households.add(household(children=("Léa", "Tom", "Zoé")))
         uow.commit()
-    assert apply_commands([RecordTopUp(family.id or 0, START_BALANCE, PaymentMethod.CASH, STAFF)], uow_factory(),
-                          canteens, NOW)[0].done
+    assert apply_commands(
+        [RecordTopUp(family.id or 0, START_BALANCE, PaymentMethod.CASH, STAFF)], uow_factory(), canteens, NOW
+    )[0].done
 
     results, errors = _hammer(uow_factory, family, canteens, threads, per_thread)
 

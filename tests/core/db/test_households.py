@@ -136,8 +136,10 @@ def test_an_address_belongs_to_one_guardian(uow_factory: UowFactory, field: str)
     with uow_factory() as uow:
         uow.households.add(household(telegram="42"))
         uow.commit()
-    second = {"email": household("B", email="ANNE.DUPONT@example.org", phone="+41790000002"),
-              "phone": household("B", email="b@example.org"),
-              "telegram": household("B", email="b@example.org", phone="+41790000002", telegram="42")}[field]
+    second = {
+        "email": household("B", email="ANNE.DUPONT@example.org", phone="+41790000002"),
+        "phone": household("B", email="b@example.org"),
+        "telegram": household("B", email="b@example.org", phone="+41790000002", telegram="42"),
+    }[field]
     with uow_factory() as uow, pytest.raises(IntegrityError):
         uow.households.add(second)

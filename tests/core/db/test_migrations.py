@@ -10,8 +10,7 @@ from core.db.engine import make_engine
 from core.db.migrate import current_revision, downgrade, upgrade
 from core.db.tables import metadata
 
-TABLES = {"households", "guardians", "guardian_emails", "guardian_phones", "children", "reservations",
-          "ledger_entries"}
+TABLES = {"households", "guardians", "guardian_emails", "guardian_phones", "children", "reservations", "ledger_entries"}
 
 
 def _tables(url: str) -> set[str]:

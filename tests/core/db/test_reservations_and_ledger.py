@@ -103,13 +103,22 @@ def test_balance_is_the_exact_sum_of_entries(uow_factory: UowFactory, family: Ho
 
 def test_entries_round_trip_in_order(uow_factory: UowFactory, family: Household) -> None:
     household_id, lea, _ = _ids(family)
-    refund = LedgerEntry(household_id=household_id, kind=EntryKind.REFUND, amount=Decimal("-5.00"), at=NOW,
-                         source=STAFF, method=PaymentMethod.BANK_TRANSFER, iban="CH9300762011623852957",
-                         memo="départ")
+    refund = LedgerEntry(
+        household_id=household_id,
+        kind=EntryKind.REFUND,
+        amount=Decimal("-5.00"),
+        at=NOW,
+        source=STAFF,
+        method=PaymentMethod.BANK_TRANSFER,
+        iban="CH9300762011623852957",
+        memo="départ",
+    )
     with uow_factory() as uow:
-        added = [uow.ledger.add(topup(household_id, "20.00", reference="REF-1")),
-                 uow.ledger.add(charge(household_id, lea, MONDAY)),
-                 uow.ledger.add(refund)]
+        added = [
+            uow.ledger.add(topup(household_id, "20.00", reference="REF-1")),
+            uow.ledger.add(charge(household_id, lea, MONDAY)),
+            uow.ledger.add(refund),
+        ]
         uow.commit()
     assert all(e.id is not None for e in added)
     with uow_factory() as uow:
@@ -135,8 +144,14 @@ def test_an_entry_is_corrected_at_most_once(uow_factory: UowFactory, family: Hou
     household_id, _, _ = _ids(family)
     with uow_factory() as uow:
         wrong = uow.ledger.add(topup(household_id, "50.00"))
-        fix = LedgerEntry(household_id=household_id, kind=EntryKind.CORRECTION, amount=Decimal("-50.00"), at=NOW,
-                          source=STAFF, reverses=wrong.id)
+        fix = LedgerEntry(
+            household_id=household_id,
+            kind=EntryKind.CORRECTION,
+            amount=Decimal("-50.00"),
+            at=NOW,
+            source=STAFF,
+            reverses=wrong.id,
+        )
         corrected = uow.ledger.add(fix)
         uow.commit()
     with uow_factory() as uow:
@@ -181,8 +196,17 @@ def test_foreign_keys_are_enforced(uow_factory: UowFactory) -> None:
 
 def test_entry_fields_survive(uow_factory: UowFactory, family: Household) -> None:
     household_id, lea, _ = _ids(family)
-    credit = LedgerEntry(household_id=household_id, kind=EntryKind.MEAL_CREDIT, amount=Decimal("9.00"), at=NOW,
-                         source=SRC, child_id=lea, day=MONDAY, meal=MealType.SPECIAL, memo="annulé à temps")
+    credit = LedgerEntry(
+        household_id=household_id,
+        kind=EntryKind.MEAL_CREDIT,
+        amount=Decimal("9.00"),
+        at=NOW,
+        source=SRC,
+        child_id=lea,
+        day=MONDAY,
+        meal=MealType.SPECIAL,
+        memo="annulé à temps",
+    )
     with uow_factory() as uow:
         stored = uow.ledger.add(credit)
         uow.commit()

@@ -36,8 +36,9 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("language", sa.String(length=8), server_default="fr", nullable=False),
         sa.Column("telegram_chat_id", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(["household_id"], ["households.id"], name=op.f("fk_guardians_household_id_households"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["households.id"], name=op.f("fk_guardians_household_id_households"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_guardians")),
         sa.UniqueConstraint("telegram_chat_id", name=op.f("uq_guardians_telegram_chat_id")),
     )
@@ -48,9 +49,9 @@ def upgrade() -> None:
         sa.Column("guardian_id", sa.Integer(), nullable=False),
         sa.Column("address", sa.String(length=320), nullable=False),
         sa.CheckConstraint("address = lower(address)", name=op.f("ck_guardian_emails_address_lower_case")),
-        sa.ForeignKeyConstraint(["guardian_id"], ["guardians.id"],
-                                name=op.f("fk_guardian_emails_guardian_id_guardians"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["guardian_id"], ["guardians.id"], name=op.f("fk_guardian_emails_guardian_id_guardians"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_guardian_emails")),
         sa.UniqueConstraint("address", name=op.f("uq_guardian_emails_address")),
     )
@@ -60,9 +61,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("guardian_id", sa.Integer(), nullable=False),
         sa.Column("e164", sa.String(length=20), nullable=False),
-        sa.ForeignKeyConstraint(["guardian_id"], ["guardians.id"],
-                                name=op.f("fk_guardian_phones_guardian_id_guardians"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["guardian_id"], ["guardians.id"], name=op.f("fk_guardian_phones_guardian_id_guardians"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_guardian_phones")),
         sa.UniqueConstraint("e164", name=op.f("uq_guardian_phones_e164")),
     )
@@ -76,8 +77,9 @@ def upgrade() -> None:
         sa.Column("default_meal", sa.String(length=16), server_default="normal", nullable=False),
         sa.Column("allergy_note", sa.Text(), server_default="", nullable=False),
         sa.CheckConstraint(f"default_meal IN ({MEALS})", name=op.f("ck_children_default_meal")),
-        sa.ForeignKeyConstraint(["household_id"], ["households.id"], name=op.f("fk_children_household_id_households"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["households.id"], name=op.f("fk_children_household_id_households"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_children")),
     )
     op.create_index(op.f("ix_children_canteen_id"), "children", ["canteen_id"])
@@ -96,8 +98,9 @@ def upgrade() -> None:
         sa.Column("household_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(f"meal IN ({MEALS})", name=op.f("ck_reservations_meal")),
         sa.ForeignKeyConstraint(["child_id"], ["children.id"], name=op.f("fk_reservations_child_id_children")),
-        sa.ForeignKeyConstraint(["household_id"], ["households.id"],
-                                name=op.f("fk_reservations_household_id_households")),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["households.id"], name=op.f("fk_reservations_household_id_households")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reservations")),
         sa.UniqueConstraint("child_id", "day", name=op.f("uq_reservations_child_id_day")),
     )
@@ -125,10 +128,12 @@ def upgrade() -> None:
         sa.CheckConstraint(f"meal IS NULL OR meal IN ({MEALS})", name=op.f("ck_ledger_entries_meal")),
         sa.CheckConstraint(f"method IS NULL OR method IN ({METHODS})", name=op.f("ck_ledger_entries_method")),
         sa.ForeignKeyConstraint(["child_id"], ["children.id"], name=op.f("fk_ledger_entries_child_id_children")),
-        sa.ForeignKeyConstraint(["household_id"], ["households.id"],
-                                name=op.f("fk_ledger_entries_household_id_households")),
-        sa.ForeignKeyConstraint(["reverses"], ["ledger_entries.id"],
-                                name=op.f("fk_ledger_entries_reverses_ledger_entries")),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["households.id"], name=op.f("fk_ledger_entries_household_id_households")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reverses"], ["ledger_entries.id"], name=op.f("fk_ledger_entries_reverses_ledger_entries")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_entries")),
         sa.UniqueConstraint("reference", name=op.f("uq_ledger_entries_reference")),
         sa.UniqueConstraint("reverses", name=op.f("uq_ledger_entries_reverses")),
