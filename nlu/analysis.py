@@ -19,7 +19,7 @@ _CONTRAST = frozenset({"mais", "but", "aber", "sondern", "cependant", "however",
 _POLARITY_KINDS = ("cancel", "reserve", "weak_reserve", "negation", "dont_cancel")
 _INTENT_KINDS = ("cancel", "reserve", "balance", "menu", "statement", "fiscal", "topup", "refund", "rules",
                  "registration", "help", "status", "staff")
-_MEAL_WORDS = re.compile(r"^\s*(?:vegetari\w*|vege\w*|veggie|special\w*|spezial\w*|normal\w*|sans \w+|ohne \w+)")
+_MEAL_WORDS = re.compile(r"\s*(?:vegetari\w*|vege\w*|veggie|special\w*|spezial\w*|normal\w*|sans \w+|ohne \w+)")
 
 
 class Cue(NamedTuple):
@@ -148,7 +148,7 @@ def _clauses(tokens: list[Token], spans: list[Span], cues: list[Cue], mentions: 
     pieces: list[Clause] = []
     begin, contrast = 0, False
     for cut, is_contrast in strong + [(len(tokens), False)]:
-        pieces.extend(_split_soft(begin, cut, contrast, soft, spans, cues, mentions))
+        pieces.extend(_split_soft(begin, cut, contrast, soft, tokens, spans, cues, mentions))
         begin, contrast = cut + 1, is_contrast
     clauses = [c for c in pieces if c.end > c.start]
     for clause in clauses:
@@ -159,8 +159,16 @@ def _clauses(tokens: list[Token], spans: list[Span], cues: list[Cue], mentions: 
     return clauses
 
 
-def _split_soft(begin: int, end: int, contrast: bool, soft: list[int], spans: list[Span], cues: list[Cue],
-                mentions: list[Mention]) -> list[Clause]:
+def _trailing_negation(lo: int, hi: int, cues: list[Cue], spans: list[Span]) -> bool:
+    """A part whose only action word is a negation after its date ("und übermorgen nicht") negates the whole."""
+    acts = [c for c in cues if lo <= c.start < hi and c.kind in _POLARITY_KINDS]
+    first_date = min((s.start for s in spans if lo <= s.start < hi), default=None)
+    return bool(acts) and all(c.kind == "negation" for c in acts) and first_date is not None \
+        and all(c.start > first_date for c in acts)
+
+
+def _split_soft(begin: int, end: int, contrast: bool, soft: list[int], tokens: list[Token], spans: list[Span],
+                cues: list[Cue], mentions: list[Mention]) -> list[Clause]:
     cuts = [c for c in soft if begin < c < end]
     out: list[Clause] = []
     start = begin
@@ -175,6 +183,8 @@ def _split_soft(begin: int, end: int, contrast: bool, soft: list[int], spans: li
         dated = any(cut + 1 <= s.start < after_end for s in spans)
         named = any(cut + 1 <= m.start < after_end and m.how != "unknown" for m in mentions)
         after = (acts or dated) and (named or acts)
+        if after and tokens[cut].sym == "e" and not named and _trailing_negation(cut + 1, after_end, cues, spans):
+            after = False
         if before and after:
             out.append(Clause(start, cut, contrast))
             start, contrast = cut + 1, False

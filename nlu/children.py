@@ -73,6 +73,8 @@ class ChildFinder:
                     used.update(range(i, i + width))
                     break
         exact = {m.children[0] for m in mentions}
+        if self.max_words > 1:
+            self._joined_typos(tokens, used, exact, mentions, notes)
         long_keys = self.long_keys
         for i, tok in enumerate(tokens):
             if not long_keys or i in used or tok.sym != "x" or len(tok.text) < 4 or tok.text in VOCABULARY:
@@ -101,6 +103,22 @@ class ChildFinder:
         mentions.extend(self._unknown(tokens, capitalised, used, notes))
         mentions.sort(key=lambda m: m.start)
         return mentions, notes
+
+    def _joined_typos(self, tokens: list[Token], used: set[int], exact: set[str], mentions: list[Mention],
+                      notes: list[str]) -> None:
+        """Multi-word names written with one typo ("Mari-Claire")."""
+        multi = [(key, child) for key, child in self.long_keys if len(fold(child).split()) > 1 and child not in exact]
+        for i in range(len(tokens) - 1):
+            for width in range(2, self.max_words + 1):
+                span = range(i, i + width)
+                if span.stop > len(tokens) or any(j in used or tokens[j].sym != "x" for j in span):
+                    continue
+                joined = "".join(tokens[j].text for j in span)
+                matches = [child for key, child in multi if _one_edit(joined, key)]
+                if len(matches) == 1:
+                    mentions.append(Mention(i, i + width, (matches[0],), "typo"))
+                    notes.append(f"child: {' '.join(tokens[j].text for j in span)!r} ~ {matches[0]} (one typo)")
+                    used.update(span)
 
     def _unknown(self, tokens: list[Token], get_capitalised: Callable[[], frozenset[str]], used: set[int],
                  notes: list[str]) -> list[Mention]:

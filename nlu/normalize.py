@@ -75,7 +75,7 @@ def guess_language(folded: str, languages: tuple[str, ...]) -> str:
 
 _LANGUAGE_OF: dict[str, tuple[str, ...]] = {}
 for _lang, _stop in STOPWORDS.items():
-    for _word in _stop:
+    for _word in _stop | set(ABBREVIATIONS.get(_lang, {})):
         _LANGUAGE_OF[_word] = (*_LANGUAGE_OF.get(_word, ()), _lang)
 
 

@@ -27,6 +27,11 @@ _AMOUNT_CURRENCY = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"(?<![\d.,/:])(\d{1,5}(?:[.,]\d{1,2})?)(?![\d/:]|\.\d)")
+_REQUEST = re.compile(
+    r"\b(?:pouvez|pourriez|pourrais|peux|peut on|voulez|voudriez|merci de|svp|please|pls|can you|could you"
+    r"|would you|konnen sie|konnten sie|kannst du|bitte|je voudrais|je souhaite|i would like|i d like|ich mochte"
+    r"|est il possible|is it possible|ist es moglich|est ce possible)\b"
+)
 _INTENT_CUES = frozenset({"cancel", "reserve", "balance", "menu", "statement", "fiscal", "topup", "refund", "rules",
                           "registration", "help", "status", "staff"})
 _BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
@@ -150,6 +155,9 @@ def _booking(a: Analysis, side: _Side | None, resolver: Resolver, household: tup
     if _alternative(a):
         return _result(guess, "clarify", evidence, "the message offers alternatives ('or')",
                        question=Question("date"))
+    if "?" in a.folded and not _REQUEST.search(a.folded):
+        return _result(guess, "clarify", evidence, "a question, not an order: what should be done?",
+                       question=Question("action", ("cancel", "reserve")))
     if _open_question(a):
         return _result(guess, "staff", evidence, "the message also asks something a person must answer")
     meals = [k for k in ("vegetarian", "special", "normal") if k in kinds]

@@ -25,6 +25,14 @@ _SIGNATURE = re.compile(
     re.IGNORECASE,
 )
 _QUOTED_LINE = re.compile(r"^\s*>")
+# A closing formula on its own line: what follows (a name, a phone number) is a signature.
+_CLOSING = re.compile(
+    r"^\s*(?:cordialement|bien (?:à|a) (?:vous|toi)|(?:meilleures |sinc[èe]res |bonnes )?salutations(?: \w+)?"
+    r"|bien cordialement|belle journ[ée]e|(?:best|kind|warm) regards|regards|best wishes|cheers|yours sincerely"
+    r"|(?:liebe|freundliche|herzliche|beste|viele) gr[üu](?:ss|ß)e|mit freundlichen gr[üu](?:ss|ß)en|lg|mfg|gru(?:ss|ß))"
+    r"\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def strip_quotes(text: str) -> tuple[str, list[str]]:
@@ -43,6 +51,9 @@ def strip_quotes(text: str) -> tuple[str, list[str]]:
             break
         if _SIGNATURE.match(line) and (line.strip().startswith("--") is False or line.strip() in ("--", "-- ")):
             notes.append(f"ignored signature from {line.strip()[:30]!r}")
+            break
+        if _CLOSING.match(line) and len([x for x in lines[index + 1:] if x.strip()]) <= 4:
+            notes.append(f"ignored closing and signature from {line.strip()[:30]!r}")
             break
         if _QUOTED_LINE.match(line):
             if not notes or notes[-1] != "ignored '>' quoted lines":

@@ -84,7 +84,7 @@ CUES: dict[str, tuple[str, ...]] = {
               r"prices?", r"cost\w*", r"how much (does|is) (a|the|one) (meal|lunch)", r"fees?", r"address",
               r"moved", r"problem", r"issue", r"error", r"mistake", r"question", r"speak to", r"talk to",
               r"injur\w*", r"medication"),
-    "status": (r"(is|are) \w+ (still )?(booked|registered|signed up|enrolled|down for)",
+    "status": (r"(is|are) (\w+ ){1,3}(booked|registered|signed up|enrolled|down for)",
                r"(is|are) (booked|registered)", r"does \w+ (eat|have lunch)", r"what (is|have (i|we)) booked",
                r"(my|our) bookings", r"which days"),
     "vegetarian": (r"vegetarian", r"veggie", r"veg", r"meat free", r"no meat", r"without meat"),

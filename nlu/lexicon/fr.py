@@ -111,7 +111,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "status": (r"(est|sont) (il |elle |ils |elles )?(bien )?(inscrit|inscrite|inscrits|inscrites|reserve\w*|prevu\w*)",
                r"(est|sont) t (il|elle|ils|elles) (bien )?(inscrit|reserve|prevu)\w*",
                r"quels (jours|repas)", r"(mes|nos|les) reservations", r"qu est ce qui est (reserve|prevu)",
-               r"_estce (qu |que )?\w+ mange\w*"),
+               r"_estce (qu |que )?(?!ils |elles |on |il |elle )\w+ mange\w*"),
     "vegetarian": (r"vegetarien\w*", r"vege", r"veggie", r"sans viande"),
     "special": (r"special\w*", r"speciaux", r"sans gluten", r"sans lactose", r"sans porc"),
     "normal": (r"(repas|menu) normal", r"(repas|menu) standard", r"(repas|menu) classique"),
