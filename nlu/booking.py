@@ -21,6 +21,9 @@ class Defer(Exception):
         self.options = options
 
 
+_ALSO = frozenset({"aussi", "egalement", "pareil", "idem", "too", "also", "auch", "ebenfalls", "genauso"})
+
+
 @dataclass
 class _Frame:
     clause: Clause
@@ -112,6 +115,10 @@ def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
                 notes.append(f"except: removed {len(removed)} day(s)")
             frame.except_only = True
         frames.append(frame)
+    for f in frames:
+        words = {t.text for t in analysis.tokens[f.clause.start:f.clause.end]}
+        if f.children and f.action is None and f.days is None and words & _ALSO:
+            f.action = "also"
     active = [f for f in frames if (f.action is not None or f.days is not None) and not f.except_only]
     if not active:
         if fallback_days is not None and (fallback_action or any(f.children for f in frames)):
@@ -166,6 +173,10 @@ def _inherit(frames: list[_Frame], active: list[_Frame], fallback_children: tupl
             if days is None:
                 raise Defer("clarify", "which day?", "date")
             frame.days = days
+        if frame.action == "also":
+            frame.action = next((f.action for f in order if f.action not in (None, "neg", "also")), None)
+            if frame.action is None:
+                raise Defer("clarify", "'also' without a previous instruction", "action")
         if frame.action in (None, "neg"):
             previous = next((f.action for f in order if f.action not in (None, "neg")), None)
             nxt = next((f.action for f in later if f.action not in (None, "neg")), None)

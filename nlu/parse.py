@@ -117,19 +117,21 @@ def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tupl
         if staff:
             return _result("document", "staff", evidence, "a document request mixed with another request")
         return _result("document", "auto", evidence, document=document)
+    outside = _booking_outside(a, ("menu", "status"))
     if "menu" in kinds:
-        if staff or "cancel" in kinds or "status" in kinds:
+        if staff or outside or "status" in kinds:
             return _result("menu", "staff", evidence, "a menu question mixed with another request")
         return _period_answer("menu", a, resolver, evidence, household)
     if "status" in kinds:
-        if staff or "cancel" in kinds:
+        if staff or outside:
             return _result("status", "staff", evidence, "a status question mixed with another request")
         return _period_answer("status", a, resolver, evidence, household)
     if "balance" in kinds:
         if staff or booking:
             return _result("balance", "staff", evidence, "a balance question mixed with another request")
         return _result("balance", "auto", evidence)
-    if booking or ("weak_reserve" in kinds or kinds & {"vegetarian", "special"}) and a.spans and a.mentions:
+    weak = ("weak_reserve" in kinds or kinds & {"vegetarian", "special"}) and a.spans and a.mentions
+    if booking or (weak and _REQUEST.search(a.folded)):
         return _booking(a, side, resolver, household, evidence)
     if "help" in kinds and not staff:
         return _result("help", "auto", evidence)
@@ -141,6 +143,12 @@ def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tupl
         return _result("cancel", "clarify", evidence, "a child and a day, but what should be done?",
                        question=Question("action", ("cancel", "reserve")))
     return _result("other", "staff", evidence, "not understood: a person should read it")
+
+
+def _booking_outside(a: Analysis, kinds: tuple[str, ...]) -> bool:
+    """A booking cue that is not part of a menu or status question ("qu'est-ce qu'ils mangent")."""
+    covered = {i for c in a.cues if c.kind in kinds for i in range(c.start, c.end)}
+    return any(c.kind in ("cancel", "reserve", "dont_cancel") and c.start not in covered for c in a.cues)
 
 
 def _booking(a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...],

@@ -145,7 +145,8 @@ class Resolver:
         if p.rel is not None:
             result = today + timedelta(days=p.rel)
         elif p.day is not None:
-            result = self._day_month(p.day, p.month or month, p.year or year, base or today, words)
+            result = self._day_month(p.day, p.month or month, p.year or year, base or today, words,
+                                     past=self.past and base is None)
         elif p.weekday is not None:
             result = self._weekday(p.weekday, p.next, base, words)
         else:
@@ -154,15 +155,16 @@ class Resolver:
             raise Unclear(f"{words!r}: {result.isoformat()} is not that weekday")
         return result
 
-    def _day_month(self, day: int, month: int | None, year: int | None, base: date, words: str) -> date:
+    def _day_month(self, day: int, month: int | None, year: int | None, base: date, words: str, *,
+                   past: bool) -> date:
         if month is None:
             y, m = base.year, base.month
             for _ in range(14):
                 if day <= monthrange(y, m)[1]:
                     candidate = date(y, m, day)
-                    if (candidate <= base) if self.past else (candidate >= base):
+                    if (candidate <= base) if past else (candidate >= base):
                         return candidate
-                y, m = (y, m + (-1 if self.past else 1))
+                y, m = (y, m + (-1 if past else 1))
                 if m == 0:
                     y, m = y - 1, 12
                 elif m == 13:
@@ -173,9 +175,9 @@ class Resolver:
             if not 1 <= day <= monthrange(year, month)[1]:
                 raise Unclear(f"{words!r} is not a date")
             candidate = date(year, month, day)
-            if self.past and candidate > base:
+            if past and candidate > base:
                 year -= 1
-            elif not self.past and candidate < base:
+            elif not past and candidate < base:
                 year += 1
         if not 1 <= day <= monthrange(year, month)[1]:
             raise Unclear(f"{words!r} is not a date")

@@ -86,7 +86,7 @@ CUES: dict[str, tuple[str, ...]] = {
                r"schonen (tag|abend)", r"(liebe |freundliche |beste )?gru(ss|sse)", r"hallo", r"super"),
     "staff": (r"allergi\w*", r"verloren", r"vergessen", r"beschwer\w*", r"reklamation", r"zuruckrufen",
               r"ruckruf", r"anrufen", r"preis\w*", r"kostet", r"kosten", r"tarif\w*", r"adresse", r"umzug",
-              r"umgezogen", r"problem\w*", r"fehler", r"frage", r"sprechen"),
+              r"umgezogen", r"problem\w*", r"nicht (erhalten|bekommen)", r"fehler", r"frage", r"sprechen"),
     "status": (r"(ist|sind) (\w+ ){1,3}(angemeldet|gebucht|eingetragen|reserviert)",
                r"(ist|sind) (angemeldet|gebucht|eingetragen)", r"welche tage", r"(meine|unsere) (buchungen|anmeldungen)",
                r"was ist gebucht"),

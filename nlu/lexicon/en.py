@@ -82,7 +82,7 @@ CUES: dict[str, tuple[str, ...]] = {
                r"(kind |best )?regards", r"noted", r"brilliant", r"much appreciated"),
     "staff": (r"allerg\w*", r"lost", r"forgot\w*", r"complain\w*", r"call (me )?back", r"call me", r"phone me",
               r"prices?", r"cost\w*", r"how much (does|is) (a|the|one) (meal|lunch)", r"fees?", r"address",
-              r"moved", r"problem", r"issue", r"error", r"mistake", r"question", r"speak to", r"talk to",
+              r"moved", r"problem", r"(not|never) (yet )?received", r"issue", r"error", r"mistake", r"question", r"speak to", r"talk to",
               r"injur\w*", r"medication"),
     "status": (r"(is|are) (\w+ ){1,3}(booked|registered|signed up|enrolled|down for)",
                r"(is|are) (booked|registered)", r"does \w+ (eat|have lunch)", r"what (is|have (i|we)) booked",
