@@ -146,9 +146,8 @@ def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tupl
 
 
 def _booking_outside(a: Analysis, kinds: tuple[str, ...]) -> bool:
-    """A booking cue that is not part of a menu or status question ("qu'est-ce qu'ils mangent")."""
-    covered = {i for c in a.cues if c.kind in kinds for i in range(c.start, c.end)}
-    return any(c.kind in ("cancel", "reserve", "dont_cancel") and c.start not in covered for c in a.cues)
+    """A booking cue in a clause without the menu/status question ("qu'est-ce qu'ils mangent" is no order)."""
+    return any(c.has("cancel", "reserve", "dont_cancel") and not c.has(*kinds) for c in a.clauses)
 
 
 def _booking(a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...],
