@@ -131,7 +131,7 @@ def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tupl
             return _result("balance", "staff", evidence, "a balance question mixed with another request")
         return _result("balance", "auto", evidence)
     weak = ("weak_reserve" in kinds or kinds & {"vegetarian", "special"}) and a.spans and a.mentions
-    if booking or (weak and (_REQUEST.search(a.folded) or "negation" in kinds)):
+    if booking or (weak and (_REQUEST.search(a.folded) or kinds & {"negation", "vegetarian", "special"})):
         return _booking(a, side, resolver, household, evidence)
     if "help" in kinds and not staff:
         return _result("help", "auto", evidence)
