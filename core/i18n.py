@@ -1,0 +1,71 @@
+"""Message catalogs (FR, EN, DE gettext .po files read with Babel) and locale-aware dates and money."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date, format_time
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+LANGUAGES: tuple[str, ...] = ("fr", "en", "de")
+FALLBACK = "fr"
+
+
+class MissingMessageError(KeyError):
+    """A message key absent from a catalog: a programming error caught by the catalog tests."""
+
+
+@cache
+def catalog(language: str) -> Catalog:
+    """The parsed catalog of one language (read once per process)."""
+    if language not in LANGUAGES:
+        language = FALLBACK
+    with (LOCALE_DIR / f"{language}.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def message(language: str, key: str, **params: object) -> str:
+    """The text of `key` in `language`, with `{name}` placeholders filled from `params`."""
+    entry = catalog(language).get(key)
+    if entry is None or not entry.string:
+        raise MissingMessageError(f"{key!r} is missing from the {language} catalog")
+    template = entry.string if isinstance(entry.string, str) else entry.string[0]
+    return template.format(**params)
+
+
+def keys(language: str) -> set[str]:
+    """Every key the catalog of `language` defines."""
+    return {str(entry.id) for entry in catalog(language) if entry.id}
+
+
+def _locale(language: str, currency: str = "CHF") -> str:
+    region = "CH" if currency == "CHF" else {"fr": "FR", "de": "DE", "en": "GB"}.get(language, "CH")
+    return f"{language if language in LANGUAGES else FALLBACK}_{region}"
+
+
+def day_label(day: date, language: str) -> str:
+    """A day as parents read it: "mardi 24.11", "Tuesday 24.11", "Dienstag 24.11"."""
+    return format_date(day, "EEEE d.M", locale=_locale(language))
+
+
+def short_day_label(day: date, language: str) -> str:
+    """A compact day for SMS: "ma 24.11", "Tu 24.11", "Di 24.11"."""
+    weekday = format_date(day, "EEEE", locale=_locale(language))[:2]
+    return f"{weekday} {day.day}.{day.month}"
+
+
+def time_label(moment: time, language: str) -> str:
+    """A time of day: "08:15"."""
+    return format_time(moment, "HH:mm", locale=_locale(language))
+
+
+def money(amount: Decimal, currency: str, language: str) -> str:
+    """An amount with its currency, plain spaces only (SMS-safe): "227,50 CHF", "CHF 227.50"."""
+    text = format_currency(amount, currency, locale=_locale(language, currency))
+    return text.replace("\u00a0", " ").replace("\u202f", " ")

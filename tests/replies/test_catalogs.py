@@ -1,0 +1,42 @@
+"""The FR/EN/DE catalogs: the same keys everywhere, the same placeholders, and SMS-safe characters."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from core import i18n
+
+# Characters that force an SMS into UCS-2 (70 characters a segment instead of 160).
+NOT_GSM7 = re.compile("[çêâîôûœ’«»\u00a0\u202f]")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_language_has_the_same_keys() -> None:
+    french = i18n.keys("fr")
+    assert french, "the French catalog is empty"
+    for language in ("en", "de"):
+        assert i18n.keys(language) == french, language
+
+
+@pytest.mark.parametrize("key", sorted(i18n.keys("fr")))
+def test_every_key_has_the_same_placeholders_and_no_sms_unsafe_character(key: str) -> None:
+    texts = {language: str(i18n.catalog(language).get(key).string) for language in i18n.LANGUAGES}
+    assert len({frozenset(placeholders(text)) for text in texts.values()}) == 1, texts
+    for language, text in texts.items():
+        assert text.strip(), (language, key)
+        assert not NOT_GSM7.search(text), (language, key, text)
+
+
+def test_missing_key_is_a_clear_error() -> None:
+    with pytest.raises(i18n.MissingMessageError, match=r"'no\.such\.key' is missing from the fr catalog"):
+        i18n.message("fr", "no.such.key")
+
+
+def test_unknown_language_falls_back_to_french() -> None:
+    assert i18n.message("it", "word.or") == "ou"
