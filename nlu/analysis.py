@@ -131,7 +131,7 @@ def _drop_cue_words(mentions: list[Mention], cues: list[Cue]) -> list[Mention]:
 
 
 def _clauses(tokens: list[Token], spans: list[Span], cues: list[Cue], mentions: list[Mention]) -> list[Clause]:
-    inside = set()
+    inside: set[int] = set()
     for s in spans:
         inside.update(range(s.start, s.end))
     strong: list[tuple[int, bool]] = []  # (cut position, contrast)
@@ -147,7 +147,7 @@ def _clauses(tokens: list[Token], spans: list[Span], cues: list[Cue], mentions: 
             soft.append(i)
     pieces: list[Clause] = []
     begin, contrast = 0, False
-    for cut, is_contrast in strong + [(len(tokens), False)]:
+    for cut, is_contrast in [*strong, (len(tokens), False)]:
         pieces.extend(_split_soft(begin, cut, contrast, soft, tokens, spans, cues, mentions))
         begin, contrast = cut + 1, is_contrast
     clauses = [c for c in pieces if c.end > c.start]

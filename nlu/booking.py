@@ -7,10 +7,10 @@ from datetime import date
 
 from nlu.analysis import Analysis, Clause
 from nlu.model import Action, Command
-from nlu.temporal import Item, Resolver, Unclear, booking_days
+from nlu.temporal import Item, Resolver, UnclearError, booking_days
 
 
-class Defer(Exception):
+class DeferError(Exception):
     """The booking cannot be acted on: route, reason and question kind/options."""
 
     def __init__(self, route: str, reason: str, kind: str = "", options: tuple[str, ...] = ()) -> None:
@@ -36,7 +36,7 @@ class _Frame:
 
 def _polarity(clause: Clause) -> str | None:
     if clause.has("dont_cancel"):
-        raise Defer("clarify", "the message says not to cancel: what should be booked?", "action")
+        raise DeferError("clarify", "the message says not to cancel: what should be booked?", "action")
     cancel = clause.has("cancel")
     reserve = clause.has("reserve")
     negated = clause.has("negation")
@@ -57,9 +57,9 @@ def clause_children(clause: Clause, household: tuple[str, ...]) -> tuple[tuple[s
     notes: list[str] = []
     for m in clause.mentions:
         if m.how == "unknown":
-            raise Defer("staff", "a name in the message matches no child of the household", "child", household)
+            raise DeferError("staff", "a name in the message matches no child of the household", "child", household)
         if m.how == "ambiguous":
-            raise Defer("clarify", f"the name could be {' or '.join(m.children)}", "child", m.children)
+            raise DeferError("clarify", f"the name could be {' or '.join(m.children)}", "child", m.children)
         for child in m.children:
             if child not in names:
                 names.append(child)
@@ -70,18 +70,18 @@ def clause_children(clause: Clause, household: tuple[str, ...]) -> tuple[tuple[s
     if clause.has("both_children"):
         if len(household) == 2:
             return household, [f"children: both ({', '.join(household)})"]
-        raise Defer("clarify", f"'both' in a household of {len(household)}: which children?", "child", household)
+        raise DeferError("clarify", f"'both' in a household of {len(household)}: which children?", "child", household)
     if clause.has("my_child"):
         if len(household) == 1:
             return household, [f"children: 'my child' = {household[0]} (only child)"]
-        raise Defer("clarify", "'my son/daughter' does not say which child", "child", household)
+        raise DeferError("clarify", "'my son/daughter' does not say which child", "child", household)
     return None, notes
 
 
 def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
           fallback_children: tuple[str, ...] | None, fallback_days: list[date] | None,
           fallback_action: str | None, meal: str | None) -> tuple[list[Command], list[str]]:
-    """Commands for a booking message, or Defer."""
+    """Commands for a booking message, or DeferError."""
     frames: list[_Frame] = []
     notes: list[str] = []
     for clause in analysis.clauses:
@@ -93,8 +93,8 @@ def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
         for span in clause.spans:
             try:
                 item = resolver.item(span, analysis.tokens)
-            except Unclear as unclear:
-                raise Defer("clarify", unclear.reason, unclear.kind) from None
+            except UnclearError as unclear:
+                raise DeferError("clarify", unclear.reason, unclear.kind) from None
             if item.kind == "year":
                 continue
             (excepts if item.kind == "except" else items).append(item)
@@ -103,8 +103,8 @@ def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
         if items:
             try:
                 frame.days, note = booking_days(items, excepts, back, resolver)
-            except Unclear as unclear:
-                raise Defer("clarify", unclear.reason, unclear.kind) from None
+            except UnclearError as unclear:
+                raise DeferError("clarify", unclear.reason, unclear.kind) from None
             if note:
                 notes.append(note)
         elif excepts and frames:
@@ -124,13 +124,15 @@ def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
         if fallback_days is not None and (fallback_action or any(f.children for f in frames)):
             active = frames[:1]
         else:
-            raise Defer("clarify", "which day?", "date")
+            raise DeferError("clarify", "which day?", "date")
     _inherit(frames, active, fallback_children, fallback_days, fallback_action, household)
     used_children: set[str] = set()
     commands: list[Command] = []
     seen: set[tuple[str, str, date]] = set()
     for frame in active:
-        assert frame.action in ("cancel", "reserve") and frame.children is not None and frame.days is not None
+        assert frame.action in ("cancel", "reserve")
+        assert frame.children is not None
+        assert frame.days is not None
         action: Action = "cancel" if frame.action == "cancel" else "reserve"
         for child in frame.children:
             used_children.add(child)
@@ -142,11 +144,12 @@ def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
                 commands.append(Command(action, child, day, meal))
     named = {c for f in frames if f.children for c in f.children if f.children != household or len(household) == 1}
     if named - used_children:
-        raise Defer("clarify", "a child is named without saying what to do", "action", tuple(sorted(named - used_children)))
+        unused = tuple(sorted(named - used_children))
+        raise DeferError("clarify", "a child is named without saying what to do", "action", unused)
     if len({(c.child, c.date) for c in commands}) != len(commands):
-        raise Defer("clarify", "the same child and day are both booked and cancelled", "action")
+        raise DeferError("clarify", "the same child and day are both booked and cancelled", "action")
     if not commands:
-        raise Defer("clarify", "no service day in the period named", "date")
+        raise DeferError("clarify", "no service day in the period named", "date")
     return commands, notes
 
 
@@ -164,30 +167,30 @@ def _inherit(frames: list[_Frame], active: list[_Frame], fallback_children: tupl
                 if len(household) == 1:
                     source = household
                 else:
-                    raise Defer("clarify", "which child?", "child", household)
+                    raise DeferError("clarify", "which child?", "child", household)
             frame.children = source
         if frame.days is None:
             days = next((f.days for f in order + later if f.days), None)
             if days is None:
                 days = fallback_days
             if days is None:
-                raise Defer("clarify", "which day?", "date")
+                raise DeferError("clarify", "which day?", "date")
             frame.days = days
         if frame.action == "also":
             frame.action = next((f.action for f in order if f.action not in (None, "neg", "also")), None)
             if frame.action is None:
-                raise Defer("clarify", "'also' without a previous instruction", "action")
+                raise DeferError("clarify", "'also' without a previous instruction", "action")
         if frame.action in (None, "neg"):
             previous = next((f.action for f in order if f.action not in (None, "neg")), None)
             nxt = next((f.action for f in later if f.action not in (None, "neg")), None)
             if frame.action == "neg":
                 if previous is None and nxt is None and fallback_action is None:
-                    raise Defer("clarify", "what should be done on these days?", "action")
+                    raise DeferError("clarify", "what should be done on these days?", "action")
                 frame.action = "cancel"
             elif frame.clause.contrast:
-                raise Defer("clarify", "a contrast ('but') without saying what to do", "action")
+                raise DeferError("clarify", "a contrast ('but') without saying what to do", "action")
             else:
                 inherited = previous or nxt or fallback_action
                 if inherited is None:
-                    raise Defer("clarify", "cancel or book?", "action")
+                    raise DeferError("clarify", "cancel or book?", "action")
                 frame.action = inherited

@@ -38,10 +38,7 @@ def _one_edit(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     if la > lb:
         a, b = b, a
-    for i in range(len(b)):
-        if b[:i] + b[i + 1:] == a:
-            return True
-    return False
+    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
 
 
 class ChildFinder:
@@ -133,7 +130,7 @@ class ChildFinder:
             nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
             at_start = i == 0 or tokens[i - 1].sym in "|.,"
             slot = prev in _NAME_SLOTS and (tok.text in capitalised or prev in ("pour", "for", "fur"))
-            if tok.text in capitalised and not at_start or slot or at_start and nxt in _NAME_FOLLOWERS:
+            if (tok.text in capitalised and not at_start) or slot or (at_start and nxt in _NAME_FOLLOWERS):
                 found.append(Mention(i, i + 1, (), "unknown"))
                 notes.append(f"unknown name? {tok.text!r} matches no child of the household")
         return found

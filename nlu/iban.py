@@ -39,7 +39,7 @@ def find_iban(text: str) -> tuple[str | None, bool, str]:
     try:
         valid = stdnum_iban.validate(raw)
     except ValidationError as error:
-        return raw, False, f"iban: {raw} is not valid ({error.message})"
+        return raw, False, f"iban: {raw} is not valid ({error})"
     return str(valid), True, f"iban: {valid} (length and check digits valid)"
 
 

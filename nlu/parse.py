@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from core.canteen import Canteen
 from nlu.analysis import Analysis, analyse
-from nlu.booking import Defer, build
+from nlu.booking import DeferError, build
 from nlu.iban import find_iban
-from nlu.model import Command, Interpretation, Message, Period, Question
+from nlu.model import Command, Interpretation, Message, Period, Question, Route
 from nlu.quotes import clean_subject, strip_quotes
-from nlu.temporal import Item, Resolver, Unclear, calendar_data
+from nlu.temporal import Item, Resolver, UnclearError, calendar_data
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SLASH = re.compile(r"^\s*/([a-zA-Z_]+)")
@@ -72,10 +72,12 @@ def parse(message: Message, canteen: Canteen) -> Interpretation:
     return _decide(analysis, side, resolver, household, evidence, message.text or "")
 
 
-def _result(intent: str, route: str, evidence: list[str], reason: str | None = None, **kw: object) -> Interpretation:
-    question = kw.pop("question", None)
-    return Interpretation(intent, route, reason=reason, question=question if isinstance(question, Question) else None,
-                          evidence=tuple(evidence), **kw)  # type: ignore[arg-type]
+def _result(intent: str, route: Route, evidence: list[str], reason: str | None = None, *,
+            question: Question | None = None, commands: tuple[Command, ...] = (), period: Period | None = None,
+            amount: float | None = None, iban: str | None = None, document: str | None = None,
+            children: tuple[str, ...] = ()) -> Interpretation:
+    return Interpretation(intent, route, commands=commands, period=period, amount=amount, iban=iban, reason=reason,
+                          document=document, question=question, children=children, evidence=tuple(evidence))
 
 
 class _Side:
@@ -108,7 +110,7 @@ def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tupl
         if staff or booking:
             return _result("topup", "staff", evidence, "a top-up mixed with another request")
         return _topup(a, raw, evidence)
-    if kinds & {"statement", "fiscal"} and ("statement" in kinds or "fiscal" in kinds and not booking):
+    if kinds & {"statement", "fiscal"} and ("statement" in kinds or ("fiscal" in kinds and not booking)):
         if staff or booking:
             return _result("statement", "staff", evidence, "a statement request mixed with another request")
         return _statement(a, resolver, evidence)
@@ -182,8 +184,8 @@ def _booking(a: Analysis, side: _Side | None, resolver: Resolver, household: tup
         fallback_days = _side_days(sub, resolver) if side.days else None
     try:
         commands, notes = build(a, resolver, household, fallback_children, fallback_days, fallback_action, meal)
-    except Defer as defer:
-        route = "staff" if defer.route == "staff" else "clarify"
+    except DeferError as defer:
+        route: Route = "staff" if defer.route == "staff" else "clarify"
         return _result(guess, route, evidence, defer.reason, question=Question(defer.kind or "date", defer.options)
                        if route == "clarify" else None)
     evidence.extend(notes)
@@ -202,7 +204,7 @@ def _side_days(side: Analysis, resolver: Resolver) -> list[date] | None:
     for span in side.spans:
         try:
             item = resolver.item(span, side.tokens)
-        except Unclear:
+        except UnclearError:
             return None
         if item.kind != "day":
             return None
@@ -270,7 +272,7 @@ def _statement(a: Analysis, resolver: Resolver, evidence: list[str]) -> Interpre
     past = Resolver(resolver.data, resolver.today, past=True)
     try:
         items = [i for i in _items(a, past) if i.kind in ("year", "range", "day", "week")]
-    except Unclear as unclear:
+    except UnclearError as unclear:
         return _result("statement", "clarify", evidence, unclear.reason, question=Question("period"))
     if not items:
         return _result("statement", "clarify", evidence, "which period should the statement cover?",
@@ -293,7 +295,7 @@ def _period_answer(intent: str, a: Analysis, resolver: Resolver, evidence: list[
     children = tuple(c for m in a.mentions if m.how in ("name", "typo") for c in m.children)
     try:
         items = [i for i in _items(a, resolver) if i.kind in ("range", "day", "week")]
-    except Unclear as unclear:
+    except UnclearError as unclear:
         return _result(intent, "clarify", evidence, unclear.reason, question=Question("date"))
     if not items:
         period = _default_week(resolver.today)

@@ -29,7 +29,8 @@ _QUOTED_LINE = re.compile(r"^\s*>")
 _CLOSING = re.compile(
     r"^\s*(?:cordialement|bien (?:à|a) (?:vous|toi)|(?:meilleures |sinc[èe]res |bonnes )?salutations(?: \w+)?"
     r"|bien cordialement|belle journ[ée]e|(?:best|kind|warm) regards|regards|best wishes|cheers|yours sincerely"
-    r"|(?:liebe|freundliche|herzliche|beste|viele) gr[üu](?:ss|ß)e|mit freundlichen gr[üu](?:ss|ß)en|lg|mfg|gru(?:ss|ß))"
+    r"|(?:liebe|freundliche|herzliche|beste|viele) gr[üu](?:ss|ß)e|mit freundlichen gr[üu](?:ss|ß)en"
+    r"|lg|mfg|gru(?:ss|ß))"
     r"\s*[,.!]?\s*$",
     re.IGNORECASE,
 )

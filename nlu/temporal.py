@@ -13,7 +13,7 @@ from nlu.grammar import Span
 from nlu.normalize import Token, numeric_date
 
 
-class Unclear(Exception):
+class UnclearError(Exception):
     """A temporal expression that cannot be acted on: the reason and the question kind."""
 
     def __init__(self, reason: str, kind: str = "date") -> None:
@@ -150,9 +150,9 @@ class Resolver:
         elif p.weekday is not None:
             result = self._weekday(p.weekday, p.next, base, words)
         else:
-            raise Unclear(f"no date in {words!r}")
+            raise UnclearError(f"no date in {words!r}")
         if p.weekday is not None and result.weekday() != p.weekday:
-            raise Unclear(f"{words!r}: {result.isoformat()} is not that weekday")
+            raise UnclearError(f"{words!r}: {result.isoformat()} is not that weekday")
         return result
 
     def _day_month(self, day: int, month: int | None, year: int | None, base: date, words: str, *,
@@ -169,18 +169,18 @@ class Resolver:
                     y, m = y - 1, 12
                 elif m == 13:
                     y, m = y + 1, 1
-            raise Unclear(f"{words!r} is not a day of the month")
+            raise UnclearError(f"{words!r} is not a day of the month")
         if year is None:
             year = base.year
             if not 1 <= day <= monthrange(year, month)[1]:
-                raise Unclear(f"{words!r} is not a date")
+                raise UnclearError(f"{words!r} is not a date")
             candidate = date(year, month, day)
             if past and candidate > base:
                 year -= 1
             elif not past and candidate < base:
                 year += 1
         if not 1 <= day <= monthrange(year, month)[1]:
-            raise Unclear(f"{words!r} is not a date")
+            raise UnclearError(f"{words!r} is not a date")
         return date(year, month, day)
 
     def _weekday(self, weekday: int, nxt: bool, base: date | None, words: str) -> date:
@@ -191,12 +191,12 @@ class Resolver:
         if nxt:
             result = today + timedelta(days=ahead or 7)
             if result.isocalendar()[:2] == today.isocalendar()[:2]:
-                raise Unclear(f"{words!r}: this week's or next week's?")
+                raise UnclearError(f"{words!r}: this week's or next week's?")
             return result
         if ahead == 0:
             if self.today_said:
                 return today
-            raise Unclear(f"{words!r} is today: today or next week?")
+            raise UnclearError(f"{words!r} is today: today or next week?")
         return today + timedelta(days=ahead)
 
     # closures and feasts ---------------------------------------------------------------------------
@@ -227,9 +227,9 @@ class Resolver:
         words = " ".join(t.text for t in toks)
         kind = span.kind
         if kind == "past":
-            raise Unclear(f"{words!r} is in the past")
+            raise UnclearError(f"{words!r} is in the past")
         if kind == "noend":
-            raise Unclear("no end given (until further notice)", "period")
+            raise UnclearError("no end given (until further notice)", "period")
         if kind == "date":
             d = self.day_of(toks)
             return Item("day", span.start, [d], note=f"date: {words!r} -> {d.isoformat()}")
@@ -257,7 +257,7 @@ class Resolver:
         if kind == "holiday":
             closure = self.closure_for(toks)
             if closure is None:
-                raise Unclear(f"{words!r}: no such holidays in the calendar")
+                raise UnclearError(f"{words!r}: no such holidays in the calendar")
             return Item("range", span.start, lo=closure.start, hi=closure.end, note=f"holidays: {closure.name}")
         if kind == "schoolyear":
             return Item("range", span.start, lo=self.today, hi=self.data.year_end, note="the whole school year")
@@ -267,7 +267,7 @@ class Resolver:
         if kind == "year":
             y = toks[0].val
             return Item("year", span.start, lo=date(y, 1, 1), hi=date(y, 12, 31), note=f"year {y}")
-        raise Unclear(f"cannot read {words!r}")
+        raise UnclearError(f"cannot read {words!r}")
 
     def _split(self, toks: list[Token]) -> tuple[list[Token], list[Token]]:
         seen_value = False
@@ -276,7 +276,7 @@ class Resolver:
                 seen_value = True
             elif seen_value and t.sym in "aUe":
                 return toks[:i], toks[i + 1:]
-        raise Unclear("unreadable range")
+        raise UnclearError("unreadable range")
 
     def _range(self, toks: list[Token], words: str) -> tuple[date, date]:
         first, second = self._split(toks)
@@ -288,16 +288,16 @@ class Resolver:
             hi = self.day_of(second)
             lo = date(hi.year, hi.month, 1)
             if p1.day > monthrange(hi.year, hi.month)[1]:
-                raise Unclear(f"{words!r} is not a date")
+                raise UnclearError(f"{words!r} is not a date")
             lo = lo.replace(day=p1.day)
             if lo > hi:
-                raise Unclear(f"{words!r}: the range ends before it starts")
+                raise UnclearError(f"{words!r}: the range ends before it starts")
         else:
             lo = self.day_of(first)
             hi = self.day_of(second, base=lo, month=p1.month if p2.month is None else None,
                              year=p1.year if p2.year is None else None)
         if hi < lo:
-            raise Unclear(f"{words!r}: the range ends before it starts")
+            raise UnclearError(f"{words!r}: the range ends before it starts")
         return lo, hi
 
     def _week(self, toks: list[Token], start: int, words: str) -> Item:
@@ -310,16 +310,17 @@ class Resolver:
         else:
             lo = self.today
         hi = lo - timedelta(days=lo.weekday()) + timedelta(days=6)
-        return Item("week", start, lo=max(lo, self.today), hi=hi, note=f"week: {words!r} -> {max(lo, self.today)} to {hi}")
+        lo = max(lo, self.today)
+        return Item("week", start, lo=lo, hi=hi, note=f"week: {words!r} -> {lo} to {hi}")
 
     def _until(self, toks: list[Token], words: str) -> date:
         syms = "".join(t.sym for t in toks if t.sym not in "LIoF")
         if not syms:
-            raise Unclear(f"{words!r}: until when?")
+            raise UnclearError(f"{words!r}: until when?")
         if syms[0] in "HX":
             closure = self.closure_for(toks) if "X" in syms or "M" in syms else self.next_holidays()
             if closure is None:
-                raise Unclear(f"{words!r}: no such holidays in the calendar")
+                raise UnclearError(f"{words!r}: no such holidays in the calendar")
             return closure.start - timedelta(days=1)
         if syms[0] == "G":
             return self.data.year_end
@@ -334,9 +335,9 @@ class Resolver:
                 return self.today.replace(day=monthrange(self.today.year, self.today.month)[1])
             if rest == "G":
                 return self.data.year_end
-            raise Unclear(f"{words!r}: the end of which period?")
+            raise UnclearError(f"{words!r}: the end of which period?")
         if syms == "M" or syms == "MY":
-            raise Unclear(f"{words!r}: up to or through that month?")
+            raise UnclearError(f"{words!r}: up to or through that month?")
         return self.day_of(toks, base=None)
 
     def _start(self, toks: list[Token], words: str) -> date:
@@ -377,12 +378,12 @@ def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: R
     singles = [i for i in items if i.kind == "day"]
     if back:
         if spans or recurs or len(singles) + len(starts) != 1:
-            raise Unclear("when does the absence start and end?")
+            raise UnclearError("when does the absence start and end?")
         ret = (singles or starts)[0]
         back_day = ret.days[0] if ret.days else ret.lo
         assert back_day is not None
         if back_day <= today:
-            raise Unclear("the return day is not after today")
+            raise UnclearError("the return day is not after today")
         spans = [Item("range", ret.start, lo=today, hi=back_day - timedelta(days=1))]
         notes.append(f"back on {back_day}: absent from {today} to {back_day - timedelta(days=1)}")
         singles, starts = [], []
@@ -391,7 +392,7 @@ def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: R
             hi = min(s.hi for s in spans if s.hi is not None)
             spans = [Item("range", starts[0].start, lo=max(st.lo for st in starts if st.lo is not None), hi=hi)]
         elif not recurs:
-            raise Unclear("from when to when? no end given", "period")
+            raise UnclearError("from when to when? no end given", "period")
     if recurs:
         weekdays = frozenset().union(*(r.weekdays for r in recurs))
         lo = max([today] + [s.lo for s in starts if s.lo is not None])
@@ -401,14 +402,15 @@ def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: R
         notes.append(f"recurrence on weekdays {sorted(weekdays)} from {bounds[0][0]} to {bounds[-1][1]}")
     else:
         for s in spans:
-            assert s.lo is not None and s.hi is not None
+            assert s.lo is not None
+            assert s.hi is not None
             days.update(data.service_days(max(s.lo, today), s.hi))
     for single in singles:
         for d in single.days:
             if d < today:
-                raise Unclear(f"{d} is in the past")
+                raise UnclearError(f"{d} is in the past")
             if not data.year_start <= d <= data.year_end:
-                raise Unclear(f"{d} is outside the school year")
+                raise UnclearError(f"{d} is outside the school year")
             days.add(d)
     for ex in excepts:
         removed = {d for d in days if d.weekday() in ex.weekdays or d in ex.days}

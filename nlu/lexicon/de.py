@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 WEEKDAYS: dict[str, int] = {
     "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonntag": 6,
 }
@@ -44,14 +49,14 @@ ABBREVIATIONS: dict[str, str] = {
     "bitte": "bitte", "bzw": "beziehungsweise", "evtl": "eventuell", "lg": "liebe grusse", "mfg": "gruss",
     "vg": "gruss", "thx": "danke", "dank": "danke",
 }
-STOPWORDS: frozenset[str] = frozenset("""
+STOPWORDS: frozenset[str] = _words("""
 ich du er sie es wir ihr mein meine meinen meiner unser unsere unseren dein ihr ihre sein seine der die das den
 dem des ein eine einen einem einer und oder aber doch nicht kein keine keinen ist sind war waren wird werden
 wurde hat haben hatte kann konnen konnte mochte mochten will wollen soll sollte bitte danke hallo liebe lieber
 gruss grusse freundliche herzliche mit ohne fur von vom zum zur im in an am auf aus bei nach bis ab um uber unter
 heute morgen tag woche essen mittagessen mensa kantine kind kinder sohn tochter beide alle krank abmelden
 anmelden isst wieder da auch noch schon sehr gut ja nein frau herr familie arzt termin ausflug schule
-""".split())
+""")
 
 CUES: dict[str, tuple[str, ...]] = {
     "cancel": (
@@ -65,7 +70,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "dont_cancel": (r"nicht (abmelden|stornieren|abbestellen)", r"doch nicht abmelden"),
     "negation": (r"nicht", r"nie", r"niemals", r"kein\w*"),
     "uncertain": (
-        r"vielleicht", r"eventuell", r"evtl", r"moglicherweise", r"moeglicherweise", r"wahrscheinlich", r"wei(ss|s) (es )?(noch )?nicht",
+        r"vielleicht", r"eventuell", r"evtl", r"moglicherweise", r"moeglicherweise", r"wahrscheinlich",
+        r"wei(ss|s) (es )?(noch )?nicht",
         r"nicht sicher", r"unsicher", r"falls", r"wenn (er|sie|es|wir|ich|mein|meine|unser|unsere)", r"kann sein",
         r"unter umstanden", r"womoglich", r"noch unklar", r"noch offen",
     ),
@@ -88,7 +94,8 @@ CUES: dict[str, tuple[str, ...]] = {
               r"ruckruf", r"anrufen", r"preis\w*", r"kostet", r"kosten", r"tarif\w*", r"adresse", r"umzug",
               r"umgezogen", r"problem\w*", r"nicht (erhalten|bekommen)", r"fehler", r"frage", r"sprechen"),
     "status": (r"(ist|sind) (\w+ ){1,3}(angemeldet|gebucht|eingetragen|reserviert)",
-               r"(ist|sind) (angemeldet|gebucht|eingetragen)", r"welche tage", r"(meine|unsere) (buchungen|anmeldungen)",
+               r"(ist|sind) (angemeldet|gebucht|eingetragen)", r"welche tage",
+               r"(meine|unsere) (buchungen|anmeldungen)",
                r"was ist gebucht"),
     "vegetarian": (r"vegetarisch\w*", r"vegi", r"veggie", r"fleischlos\w*", r"ohne fleisch"),
     "special": (r"spezial\w*", r"glutenfrei\w*", r"laktosefrei\w*", r"ohne gluten", r"sonder\w*"),

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 WEEKDAYS: dict[str, int] = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
     "tues": 1, "thurs": 3, "weds": 2,
@@ -41,14 +46,14 @@ ABBREVIATIONS: dict[str, str] = {
     "wk": "week", "mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
     "idk": "i do not know",
 }
-STOPWORDS: frozenset[str] = frozenset("""
+STOPWORDS: frozenset[str] = _words("""
 i me my we our you your he him his she her they them their it its the a an this that these those and or but so
 for to of in on at by with from as is are was were be been will would shall should can could may might must do
 does did not no yes please thanks thank hello hi dear regards best kind lunch lunches meal meals canteen school
 son daughter kid kids child children both all eat eating eats cancel book booked reserve sick ill absent week
 today tomorrow day next until till from have has had just also too again there here what when where which who
 how why if then than sorry ok okay great sure mum mom dad family trip doctor appointment dentist
-""".split())
+""")
 
 CUES: dict[str, tuple[str, ...]] = {
     "cancel": (
@@ -82,7 +87,8 @@ CUES: dict[str, tuple[str, ...]] = {
                r"(kind |best )?regards", r"noted", r"brilliant", r"much appreciated"),
     "staff": (r"allerg\w*", r"lost", r"forgot\w*", r"complain\w*", r"call (me )?back", r"call me", r"phone me",
               r"prices?", r"cost\w*", r"how much (does|is) (a|the|one) (meal|lunch)", r"fees?", r"address",
-              r"moved", r"problem", r"(not|never) (yet )?received", r"issue", r"error", r"mistake", r"question", r"speak to", r"talk to",
+              r"moved", r"problem", r"(not|never) (yet )?received", r"issue", r"error", r"mistake", r"question",
+              r"speak to", r"talk to",
               r"injur\w*", r"medication"),
     "status": (r"(is|are) (\w+ ){1,3}(booked|registered|signed up|enrolled|down for)",
                r"(is|are) (booked|registered)", r"does \w+ (eat|have lunch)", r"what (is|have (i|we)) booked",

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 WEEKDAYS: dict[str, int] = {
     "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
 }
@@ -49,7 +54,7 @@ ABBREVIATIONS: dict[str, str] = {
     "vendr": "vendredi", "merc": "mercredi",
 }
 # Words that are never first names (for unknown-name detection and typo matching).
-STOPWORDS: frozenset[str] = frozenset("""
+STOPWORDS: frozenset[str] = _words("""
 je j tu il elle on nous vous ils elles me m te t se s lui leur leurs mon ma mes ton ta tes son sa ses notre nos
 votre vos le la les l un une des du de d au aux ce cet cette ces ca cela ceci qui que qu quoi dont ou et mais donc or
 ni car pour par avec sans sous sur dans en chez vers pas ne n plus jamais rien tout tous toute toutes bien tres
@@ -62,7 +67,7 @@ absente absents absentes merci encore aussi egalement semaine jour jours mois an
 sortie scolaire rendez vous medecin dentiste grand mere grand pere maman papa famille info information desole
 possible car parce quand comme alors apres avant depuis demain hier aujourd hui soir matin cause raison
 attestation fiscale decompte solde compte iban remboursement rembourser recharger montant francs chf
-""".split())
+""")
 
 CUES: dict[str, tuple[str, ...]] = {
     "cancel": (
@@ -85,7 +90,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"si (elle|elles|on|nous|je|j|vous|tu|mon|ma|mes|son|sa|ses|le|la|les|l|c|ca|cela)",
         r"si \w+ (est|sont|va|a|ne)", r"sous reserve", r"pas encore decide",
     ),
-    "balance": (r"solde", r"combien (il )?(me |nous )?reste", r"combien d argent", r"reste t il (sur|combien)", r"reste sur (le|mon|notre) compte",
+    "balance": (r"solde", r"combien (il )?(me |nous )?reste", r"combien d argent", r"reste t il (sur|combien)",
+                r"reste sur (le|mon|notre) compte",
                 r"credit (restant|disponible)", r"etat (de|du) (mon )?compte"),
     "menu": (r"menus?", r"qu _estce (ils?|elles?|on) mange\w*", r"on mange quoi", r"que mange\w*",
              r"quoi (au|a) manger", r"mangent quoi", r"plats?( du jour)?"),
@@ -104,7 +110,8 @@ CUES: dict[str, tuple[str, ...]] = {
                r"parfait", r"super", r"genial", r"top", r"(c est )?note", r"tres bien", r"entendu", r"d accord",
                r"ok", r"cordialement", r"bien a vous"),
     "staff": (r"allerg\w*", r"intoleran\w*", r"perdu\w*", r"oubli\w*", r"plainte", r"plaindre", r"mecontent\w*",
-              r"inadmissible", r"probleme\w*", r"(pas|jamais) (encore )?recu\w*", r"rappel(er|ez|le|les)", r"telephoner", r"appel(er|ez)",
+              r"inadmissible", r"probleme\w*", r"(pas|jamais) (encore )?recu\w*",
+              r"rappel(er|ez|le|les)", r"telephoner", r"appel(er|ez)",
               r"prix", r"tarif\w*", r"combien coute\w*", r"cout\w*", r"adresse", r"demenag\w*", r"medic\w*",
               r"regime", r"erreur\w*", r"reclamation", r"question", r"parler a", r"blesse\w*", r"accident",
               r"traitement"),

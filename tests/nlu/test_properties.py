@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +23,7 @@ DAYS = ("demain", "aujourd'hui", "après-demain", "lundi", "mardi", "jeudi", "ve
         "morgen", "übermorgen", "nächsten Dienstag", "le 10 juillet", "le 2 novembre", "jusqu'à Noël",
         "la semaine du 7 décembre", "en janvier", "vacances de Pâques", "31.6.", "vendredi 26 mars")
 MONTHS = ("janvier", "mars", "juin", "juillet", "août", "septembre", "décembre")
-START = datetime(2026, 7, 1, tzinfo=timezone.utc)
+START = datetime(2026, 7, 1, tzinfo=UTC)
 
 
 @st.composite
