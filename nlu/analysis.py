@@ -131,6 +131,10 @@ def _drop_cue_words(mentions: list[Mention], cues: list[Cue]) -> list[Mention]:
 
 
 def _clauses(tokens: list[Token], spans: list[Span], cues: list[Cue], mentions: list[Mention]) -> list[Clause]:
+    if not any(t.sym in "|.,e" or t.text in _CONTRAST for t in tokens):
+        whole = Clause(0, len(tokens), False, cues, spans, mentions)
+        whole.kind_set = frozenset(c.kind for c in cues)
+        return [whole]
     inside: set[int] = set()
     for s in spans:
         inside.update(range(s.start, s.end))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from nlu.lexicon import CUES, VOCABULARY
+from nlu.lexicon import VOCABULARY
 from nlu.normalize import Token, fold
 
 # Words after which a capitalised or unknown word is probably a first name.
@@ -59,22 +59,31 @@ class ChildFinder:
         used: set[int] = set()
         n = len(tokens)
         keys = self.keys
-        for i in range(n):
-            if i in used or tokens[i].sym not in "xWML":
-                continue
-            for width in range(min(self.max_words, n - i), 0, -1):
-                joined = tokens[i].text if width == 1 else "".join(tokens[j].text for j in range(i, i + width))
-                child = keys.get(joined)
-                if child is not None and all(tokens[j].sym in "xWML" for j in range(i + 1, i + width)):
-                    mentions.append(Mention(i, i + width, (child,), "name"))
-                    used.update(range(i, i + width))
-                    break
+        if self.max_words == 1:
+            for i, tok in enumerate(tokens):
+                child = keys.get(tok.text)
+                if child is not None and tok.sym in "xWML":
+                    mentions.append(Mention(i, i + 1, (child,), "name"))
+                    used.add(i)
+        else:
+            for i in range(n):
+                if i in used or tokens[i].sym not in "xWML":
+                    continue
+                for width in range(min(self.max_words, n - i), 0, -1):
+                    joined = tokens[i].text if width == 1 else "".join(tokens[j].text for j in range(i, i + width))
+                    child = keys.get(joined)
+                    if child is not None and all(tokens[j].sym in "xWML" for j in range(i + 1, i + width)):
+                        mentions.append(Mention(i, i + width, (child,), "name"))
+                        used.update(range(i, i + width))
+                        break
         exact = {m.children[0] for m in mentions}
         if self.max_words > 1:
             self._joined_typos(tokens, used, exact, mentions, notes)
         long_keys = self.long_keys
-        for i, tok in enumerate(tokens):
-            if not long_keys or i in used or tok.sym != "x" or len(tok.text) < 4 or tok.text in VOCABULARY:
+        candidates = [i for i, tok in enumerate(tokens) if tok.sym == "x" and tok.text not in VOCABULARY]
+        for i in candidates:
+            tok = tokens[i]
+            if not long_keys or i in used or len(tok.text) < 4:
                 continue
             matches = self._typos.get(tok.text)
             if matches is None:
@@ -97,7 +106,8 @@ class ChildFinder:
             if m.how == "name":
                 words = " ".join(tokens[j].text for j in range(m.start, m.end))
                 notes.append(f"child: {words!r} = {m.children[0]}")
-        mentions.extend(self._unknown(tokens, capitalised, used, notes))
+        if any(i not in used for i in candidates):
+            mentions.extend(self._unknown(tokens, candidates, capitalised, used, notes))
         mentions.sort(key=lambda m: m.start)
         return mentions, notes
 
@@ -117,12 +127,13 @@ class ChildFinder:
                     notes.append(f"child: {' '.join(tokens[j].text for j in span)!r} ~ {matches[0]} (one typo)")
                     used.update(span)
 
-    def _unknown(self, tokens: list[Token], get_capitalised: Callable[[], frozenset[str]], used: set[int],
-                 notes: list[str]) -> list[Mention]:
+    def _unknown(self, tokens: list[Token], candidates: list[int], get_capitalised: Callable[[], frozenset[str]],
+                 used: set[int], notes: list[str]) -> list[Mention]:
         found: list[Mention] = []
         capitalised: frozenset[str] | None = None
-        for i, tok in enumerate(tokens):
-            if i in used or tok.sym != "x" or len(tok.text) < 3 or tok.text in VOCABULARY or not tok.text.isalpha():
+        for i in candidates:
+            tok = tokens[i]
+            if i in used or len(tok.text) < 3 or not tok.text.isalpha():
                 continue
             if capitalised is None:
                 capitalised = get_capitalised()
@@ -135,11 +146,3 @@ class ChildFinder:
                 notes.append(f"unknown name? {tok.text!r} matches no child of the household")
         return found
 
-
-def groups(text: str, children: tuple[str, ...]) -> tuple[str, list[str]]:
-    """A group designation in the folded text: 'all', 'both', 'my_child' or '' and evidence."""
-    for kind in ("all_children", "both_children", "my_child"):
-        match = CUES[kind].search(text)
-        if match:
-            return kind, [f"children: {match.group(0)!r} ({kind.replace('_', ' ')}, household of {len(children)})"]
-    return "", []

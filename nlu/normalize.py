@@ -13,7 +13,8 @@ _TRANSLATE = str.maketrans({
     "«": " ", "»": " ", "“": " ", "”": " ", "\"": " ", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
     "–": "-", "—": "-", "…": ".", "\r": "",
 })
-_NON_TEXT = re.compile(r"[^\x00-\x7f]")
+# Emoji, pictographs and other symbols: a space (accented letters are decomposed and kept).
+_SYMBOLS = re.compile(r"[^\x00-\x7f\u00c0-\u024f\u1e00-\u1eff]")
 _APOSTROPHE = re.compile(r"'")
 _INNER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _SPACES = re.compile(r"[ \t]+")
@@ -48,9 +49,8 @@ def fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes, no emoji; hyphens inside words become spaces."""
     text = text.translate(_TRANSLATE).lower()
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-        text = _NON_TEXT.sub(" ", text)
+        text = _SYMBOLS.sub(" ", text)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = _APOSTROPHE.sub(" ", text)
     text = _INNER_HYPHEN.sub(" ", text)
     return _SPACES.sub(" ", text)
