@@ -1,6 +1,22 @@
 """Message understanding: one parent message in, one interpretation out (see shared/nlu/CONVENTIONS.md)."""
 
-from nlu.model import Command, Interpretation, Message, Period, Question
-from nlu.parse import parse
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nlu.model import Command, Interpretation, Message, Period, Question
+    from nlu.parse import parse
 
 __all__ = ["Command", "Interpretation", "Message", "Period", "Question", "parse"]
+_LAZY = {"Command": "nlu.model", "Interpretation": "nlu.model", "Message": "nlu.model", "Period": "nlu.model",
+         "Question": "nlu.model", "parse": "nlu.parse"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import on first use, so that `cantine` commands not using the parser start fast."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nlu' has no attribute {name!r}")
+    return getattr(import_module(module), name)

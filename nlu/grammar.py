@@ -44,7 +44,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("month", rf"[KC]Q|QK|Q[oFL]*{_MONTHS}|{_MONTHS}"),
     ("year", r"Y"),
 ]
-_MASTER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS))
+# Every expression starts with one of these symbols: the lookahead skips other positions at once.
+_MASTER = re.compile("(?=[zWlSQFoLNnTMDKCUBRPEHXGY])(?:"
+                     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS) + ")")
 
 
 class Span(NamedTuple):

@@ -34,6 +34,7 @@ _REQUEST = re.compile(
 )
 _INTENT_CUES = frozenset({"cancel", "reserve", "balance", "menu", "statement", "fiscal", "topup", "refund", "rules",
                           "registration", "help", "status", "staff"})
+_EVIDENCE_CUES = _INTENT_CUES | {"uncertain", "thanks", "negation", "vegetarian", "special", "normal"}
 _BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
 
 
@@ -98,7 +99,7 @@ def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tupl
             evidence: list[str], raw: str) -> Interpretation:
     kinds = a.kinds()
     for cue in a.cues:
-        if cue.kind in _INTENT_CUES | {"uncertain", "thanks"}:
+        if cue.kind in _EVIDENCE_CUES:
             evidence.append(f"cue {cue.kind}: {cue.text!r}")
     booking = bool(kinds & _BOOKING_CUES)
     staff = "staff" in kinds
