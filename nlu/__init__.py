@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from nlu.model import Command, Interpretation, Message, Period, Question
-    from nlu.parse import parse
+    from nlu.parser import parse
 
 __all__ = ["Command", "Interpretation", "Message", "Period", "Question", "parse"]
 _LAZY = {"Command": "nlu.model", "Interpretation": "nlu.model", "Message": "nlu.model", "Period": "nlu.model",
-         "Question": "nlu.model", "parse": "nlu.parse"}
+         "Question": "nlu.model", "parse": "nlu.parser"}
 
 
 def __getattr__(name: str) -> Any:

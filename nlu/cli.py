@@ -53,7 +53,7 @@ def _load(path: str) -> Any:
 def parse_command(canteen_file: str, at: str | None, children: str, channel: str, subject: str | None,
                   source: str) -> None:
     """Parse SOURCE: a corpus .jsonl file (one case a line), or, with --at, the text of one message."""
-    from nlu.parse import parse
+    from nlu.parser import parse
 
     canteen = _load(canteen_file)
     if at is not None:
