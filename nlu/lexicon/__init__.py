@@ -89,6 +89,19 @@ CUES: dict[str, re.Pattern[str]] = {kind: _compile(kind) for kind in CUE_KINDS}
 CUE_ANCHORS: dict[str, tuple[str, ...] | None] = {kind: _kind_anchors(kind) for kind in CUE_KINDS}
 _WORD_KINDS: dict[str, frozenset[str]] = {}
 _ALWAYS: frozenset[str] = frozenset(kind for kind, anchors in CUE_ANCHORS.items() if anchors is None)
+_EXACT: dict[str, set[str]] = {}
+_PREFIX: dict[str, set[str]] = {}
+_CONTAINS: list[tuple[str, str]] = []
+for _kind, _anchors_of_kind in CUE_ANCHORS.items():
+    for _anchor in _anchors_of_kind or ():
+        if _anchor.startswith("*"):
+            _CONTAINS.append((_anchor[1:].split(" ")[0], _kind))
+            continue
+        _first, _, _rest = _anchor.partition(" ")
+        if _rest or _anchor.endswith(" "):
+            _EXACT.setdefault(_first, set()).add(_kind)
+        else:
+            _PREFIX.setdefault(_first, set()).add(_kind)
 
 
 def kinds_for_word(word: str) -> frozenset[str]:
@@ -96,19 +109,14 @@ def kinds_for_word(word: str) -> frozenset[str]:
     found = _WORD_KINDS.get(word)
     if found is not None:
         return found
-    kinds = set(_ALWAYS)
-    for kind, anchors in CUE_ANCHORS.items():
-        if anchors is None or kind in kinds:
-            continue
-        for anchor in anchors:
-            if anchor.startswith("*"):
-                hit = anchor[1:].split(" ")[0] in word
-            else:
-                first, _, rest = anchor.partition(" ")
-                hit = word == first if rest or anchor.endswith(" ") else word.startswith(first)
-            if hit:
-                kinds.add(kind)
-                break
+    kinds = set(_ALWAYS) | _EXACT.get(word, set())
+    for end in range(1, len(word) + 1):
+        hit = _PREFIX.get(word[:end])
+        if hit:
+            kinds |= hit
+    for part, kind in _CONTAINS:
+        if part in word:
+            kinds.add(kind)
     result = frozenset(kinds)
     if len(_WORD_KINDS) < 100_000:
         _WORD_KINDS[word] = result
