@@ -11,7 +11,7 @@ from nlu.children import ChildFinder, Mention
 from nlu.grammar import Span, scan
 from nlu.iban import mask
 from nlu.lexicon import CUES, kinds_for_word
-from nlu.normalize import Token, expand, fold, guess_language, tokenize
+from nlu.normalize import ALL_ABBREVIATIONS, Token, expand, fold, guess_language, tokenize, words_of
 
 _CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b([A-ZÀ-Ý][\wÀ-ÿ]+)", re.MULTILINE)
 _CONTRAST = frozenset({"mais", "but", "aber", "sondern", "cependant", "however", "pourtant", "sinon", "otherwise",
@@ -78,8 +78,9 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
     """Fold, tokenise and scan one text; find cues, children and clauses."""
     text = mask(text)
     folded = fold(text)
-    lang = guess_language(folded, languages)
-    expanded = expand(folded, lang)
+    words = words_of(folded)
+    lang = guess_language(folded, languages) if not words.isdisjoint(ALL_ABBREVIATIONS) else (languages or ("fr",))[0]
+    expanded = expand(folded, lang, words)
     tokens = tokenize(expanded)
     symbols = "".join(t.sym for t in tokens)
     spans = scan(symbols)

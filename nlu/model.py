@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Channel = Literal["email", "sms", "telegram"]
 Route = Literal["auto", "clarify", "staff"]
@@ -28,9 +28,8 @@ class Message:
     children: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Command:
-    """One booking order: cancel or reserve one child's meal on one day."""
+class Command(NamedTuple):
+    """One booking order: cancel or reserve one child's meal on one day (immutable)."""
 
     action: Action
     child: str

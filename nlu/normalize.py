@@ -56,6 +56,11 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+def words_of(folded: str) -> set[str]:
+    """The distinct words of a folded text."""
+    return set(_WORD_FIRST.findall(folded))
+
+
 def guess_language(folded: str, languages: tuple[str, ...]) -> str:
     """The language whose common words occur most often (ties go to the canteen's first language)."""
     best, best_score = languages[0] if languages else "fr", 0
@@ -93,6 +98,7 @@ def _abbreviation_table(lang: str) -> dict[str, str]:
 
 
 _ABBREVIATION_TABLES: dict[str, dict[str, str]] = {lang: _abbreviation_table(lang) for lang in ABBREVIATIONS}
+ALL_ABBREVIATIONS: frozenset[str] = frozenset(k for table in _ABBREVIATION_TABLES.values() for k in table)
 _ABBREVIATION_RES: dict[str, re.Pattern[str]] = {
     lang: re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
     for lang, table in _ABBREVIATION_TABLES.items()
@@ -101,9 +107,10 @@ _PHRASE_FIRST_WORDS: frozenset[str] = frozenset(re.split(r"[^a-z_]", p)[0] for p
 _PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
 
 
-def expand(folded: str, lang: str) -> str:
+def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
     """Replace SMS abbreviations (for the language) and multi-word phrases by canonical words."""
-    words = set(_WORD_FIRST.findall(folded))
+    if words is None:
+        words = set(_WORD_FIRST.findall(folded))
     table = _ABBREVIATION_TABLES.get(lang)
     if table and not words.isdisjoint(table):
         folded = _ABBREVIATION_RES[lang].sub(lambda m: table[m.group(0)], folded)
