@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
+from core.messages import (
+    AppliedRequest,
+    InboundMessage,
+    MessageStatus,
+    OutgoingMessage,
+    PendingQuestion,
+    RuleHit,
+    StaffItem,
+    StoredMessage,
+)
 from core.model import Child, Guardian, Household, LedgerEntry, Reservation
 
 
@@ -80,12 +90,112 @@ class LedgerRepository(Protocol):
     def correction_of(self, entry_id: int) -> LedgerEntry | None: ...
 
 
+class InboxRepository(Protocol):
+    """Every message received, stored before the channel acknowledges it (unique on channel + external id)."""
+
+    def store(self, message: InboundMessage) -> tuple[int, bool]:
+        """Insert the message unless (channel, external id) is already stored; returns (id, newly stored)."""
+        ...
+
+    def claim_next(self) -> StoredMessage | None:
+        """The oldest pending message, locked for this transaction (PostgreSQL: FOR UPDATE SKIP LOCKED)."""
+        ...
+
+    def get(self, message_id: int) -> StoredMessage | None: ...
+
+    def finish(
+        self,
+        message_id: int,
+        status: MessageStatus,
+        hits: Sequence[RuleHit],
+        processed_at: datetime,
+        *,
+        guardian_id: int | None = None,
+        household_id: int | None = None,
+        interpretation: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record the outcome; a finished message is never claimed again."""
+        ...
+
+    def count_from(self, channel: str, sender: str, since: datetime) -> int:
+        """How many messages this sender sent on this channel since `since` (rate limit)."""
+        ...
+
+    def by_external_id(self, channel: str, external_id: str) -> StoredMessage | None: ...
+
+    def pending_count(self) -> int: ...
+
+
+class OutboxRepository(Protocol):
+    """Replies waiting to be delivered, written in the transaction that decided them."""
+
+    def add(self, message: OutgoingMessage) -> OutgoingMessage: ...
+
+    def claim_due(self, now: datetime, limit: int) -> Sequence[OutgoingMessage]:
+        """Pending replies whose next attempt is due, locked for this transaction (SKIP LOCKED)."""
+        ...
+
+    def mark_sent(self, message_id: int, at: datetime, provider_id: str | None = None) -> None: ...
+
+    def mark_retry(self, message_id: int, error: str, next_attempt_at: datetime, give_up: bool) -> None: ...
+
+    def for_inbound(self, inbound_id: int) -> Sequence[OutgoingMessage]: ...
+
+    def status(self, message_id: int) -> str: ...
+
+
+class ConversationRepository(Protocol):
+    """Open clarification questions and applied requests (for undo), per guardian."""
+
+    def open_question(self, guardian_id: int, channel: str) -> PendingQuestion | None: ...
+
+    def save_question(self, question: PendingQuestion) -> PendingQuestion: ...
+
+    def close_question(self, question_id: int) -> None: ...
+
+    def record_applied(self, request: AppliedRequest) -> AppliedRequest: ...
+
+    def last_applied(self, guardian_id: int) -> AppliedRequest | None:
+        """The guardian's latest applied request not yet undone."""
+        ...
+
+    def mark_undone(self, request_id: int) -> None: ...
+
+    def notice_sent(self, sender: str, kind: str, day: date) -> bool:
+        """Record a courtesy notice for (sender, kind, day); False when one was already recorded."""
+        ...
+
+
+class StaffRepository(Protocol):
+    """Messages a person must handle."""
+
+    def open(self, item: StaffItem) -> StaffItem: ...
+
+    def get(self, item_id: int) -> StaffItem | None: ...
+
+    def open_items(self) -> Sequence[StaffItem]:
+        """Open items, oldest first."""
+        ...
+
+    def holding(self, thread_keys: Sequence[str], now: datetime) -> StaffItem | None:
+        """An open item holding one of these conversations (email thread ids, or a chat within its hold)."""
+        ...
+
+    def attach(self, item_id: int, inbound_id: int) -> None: ...
+
+    def resolve(self, item_id: int, by: str, at: datetime, resolution: str) -> None: ...
+
+
 class AbstractUnitOfWork(ABC):
     """One transaction: `with uow: … uow.commit()`; leaving without commit rolls back."""
 
     households: HouseholdRepository
     reservations: ReservationRepository
     ledger: LedgerRepository
+    inbox: InboxRepository
+    outbox: OutboxRepository
+    conversations: ConversationRepository
+    staff: StaffRepository
 
     def __enter__(self) -> Self:
         return self
