@@ -260,17 +260,25 @@ def apply_commands(
     Households concerned are locked (sorted ids) before any balance is read. A refused command does
     not stop the others; everything is committed once at the end. `now` must be timezone-aware.
     """
+    with uow:
+        results = execute_commands(commands, uow, canteens, now)
+        uow.commit()
+    return results
+
+
+def execute_commands(
+    commands: Sequence[Command], uow: AbstractUnitOfWork, canteens: Mapping[str, Canteen], now: datetime
+) -> list[CommandResult]:
+    """Apply commands inside the caller's open transaction (the caller commits, with whatever else it wrote)."""
     rules.require_aware(now)
     results: list[CommandResult | None] = [None] * len(commands)
-    with uow:
-        ctx = Context(uow, canteens, now)
-        concerned = {household_of(command, uow) for command in commands}
-        for household_id in sorted(h for h in concerned if h is not None):
-            uow.lock_household(household_id)
-        for index in application_order(commands):
-            command = commands[index]
-            results[index] = HANDLERS[type(command)](command, ctx)
-        uow.commit()
+    ctx = Context(uow, canteens, now)
+    concerned = {household_of(command, uow) for command in commands}
+    for household_id in sorted(h for h in concerned if h is not None):
+        uow.lock_household(household_id)
+    for index in application_order(commands):
+        command = commands[index]
+        results[index] = HANDLERS[type(command)](command, ctx)
     return [result for result in results if result is not None]
 
 
