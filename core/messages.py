@@ -96,6 +96,7 @@ class OutgoingMessage:
     references: tuple[str, ...] = ()
     html: str | None = None
     inbound_id: int | None = None
+    attempts: int = 0  # delivery attempts already made (filled when read from the outbox)
     id: int | None = None
 
 

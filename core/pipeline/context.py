@@ -1,0 +1,175 @@
+"""What the routing rules and actions know about the message being processed, looked up once each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from core.canteen import Canteen
+from core.messages import Channel, OutgoingMessage, PendingQuestion, RuleHit, StaffItem, StoredMessage
+from core.model import Guardian, Household
+from core.pipeline.config import PipelineConfig
+from core.replies import Audience, Reply, ReplyComposer
+from core.unit_of_work import AbstractUnitOfWork
+
+if TYPE_CHECKING:
+    from nlu.model import Interpretation
+
+
+@dataclass(frozen=True)
+class Registered:
+    """The sender once identified: guardian and household, with their ids."""
+
+    guardian: Guardian
+    household: Household
+    guardian_id: int
+    household_id: int
+
+
+@dataclass
+class IntakeContext:
+    """One message on its road, inside the worker's transaction."""
+
+    stored: StoredMessage
+    uow: AbstractUnitOfWork
+    canteens: Mapping[str, Canteen]
+    composer: ReplyComposer
+    config: PipelineConfig
+    now: datetime
+    hits: list[RuleHit] = field(default_factory=list)
+
+    @property
+    def message_id(self) -> int:
+        return self.stored.id
+
+    @property
+    def channel(self) -> str:
+        return self.stored.message.channel
+
+    @property
+    def sender(self) -> str:
+        return self.stored.message.sender
+
+    @cached_property
+    def guardian(self) -> Guardian | None:
+        """The guardian this address, number or chat belongs to."""
+        households = self.uow.households
+        sender = self.sender.strip()
+        if self.channel == Channel.EMAIL:
+            return households.guardian_by_email(sender.lower())
+        if self.channel == Channel.SMS:
+            return households.guardian_by_phone(sender)
+        if self.channel == Channel.TELEGRAM:
+            return households.guardian_by_telegram(sender)
+        return households.guardian_by_email(sender.lower()) or households.guardian_by_phone(sender)
+
+    @cached_property
+    def household(self) -> Household | None:
+        guardian = self.guardian
+        if guardian is None or guardian.household_id is None:
+            return None
+        return self.uow.households.get(guardian.household_id)
+
+    @property
+    def registered(self) -> Registered:
+        """The identified sender; only rules after `unknown_sender` use it (that rule stops the others)."""
+        guardian, household = self.guardian, self.household
+        if guardian is None or household is None or guardian.id is None or household.id is None:
+            raise LookupError(f"{self.channel} {self.sender} is not a registered guardian")
+        return Registered(guardian, household, guardian.id, household.id)
+
+    @cached_property
+    def canteen(self) -> Canteen:
+        """The canteen of the household's first child (or the first configured canteen)."""
+        household = self.household
+        if household is not None:
+            for child in household.children:
+                if child.canteen_id in self.canteens:
+                    return self.canteens[child.canteen_id]
+        return next(iter(self.canteens.values()))
+
+    @cached_property
+    def audience(self) -> Audience:
+        guardian = self.guardian
+        language = guardian.language if guardian else self.canteen.default_language
+        first_name = guardian.name.split()[0] if guardian and guardian.name.strip() else None
+        return Audience(
+            language=language,
+            canteen=self.canteen,
+            short=self.channel == Channel.SMS,
+            name=first_name,
+            subject=self.stored.message.subject if self.channel == Channel.EMAIL else None,
+        )
+
+    @cached_property
+    def interpretation(self) -> Interpretation:
+        """The understanding layer's reading of the message, in the canteen's time zone."""
+        import nlu
+
+        household = self.household
+        children = tuple(child.first_name for child in household.children) if household else ()
+        message = self.stored.message
+        reading = nlu.Message(
+            text=message.text,
+            subject=message.subject,
+            channel=message.channel if message.channel in ("email", "sms", "telegram") else "sms",
+            at=message.received_at.astimezone(self.canteen.zone),
+            children=children,
+        )
+        return nlu.parse(reading, self.canteen)
+
+    @cached_property
+    def open_question(self) -> PendingQuestion | None:
+        """The guardian's unanswered question on this channel, unless it has expired."""
+        guardian = self.guardian
+        if guardian is None or guardian.id is None:
+            return None
+        question = self.uow.conversations.open_question(guardian.id, self.channel)
+        if question is None or question.expires_at < self.now:
+            return None
+        return question
+
+    @property
+    def thread_keys(self) -> list[str]:
+        """The conversations this message belongs to: its email thread, or the chat with this sender."""
+        message = self.stored.message
+        if self.channel == Channel.EMAIL:
+            return list(message.thread_ids)
+        return [self.chat_key]
+
+    @property
+    def chat_key(self) -> str:
+        return f"{self.channel}:{self.sender}"
+
+    @cached_property
+    def holding_item(self) -> StaffItem | None:
+        keys = self.thread_keys
+        return self.uow.staff.holding(keys, self.now) if keys else None
+
+    def already_known(self, name: str) -> Any:
+        """A lazily looked-up value (interpretation, guardian, household) if it was needed, else None."""
+        return self.__dict__.get(name)
+
+    def record(self, rule: str, matched: bool, note: str = "") -> None:
+        self.hits.append(RuleHit(rule, matched, note))
+
+    def queue(self, reply: Reply) -> None:
+        """Put a reply to the sender in the outbox, threaded when it is an email."""
+        message = self.stored.message
+        is_email = self.channel == Channel.EMAIL
+        self.uow.outbox.add(
+            OutgoingMessage(
+                channel=self.channel,
+                recipient=self.sender,
+                text=reply.text,
+                created_at=self.now,
+                language=reply.language,
+                subject=reply.subject if is_email else None,
+                in_reply_to=message.external_id if is_email else None,
+                references=(*message.thread_ids, message.external_id) if is_email else (),
+                inbound_id=self.message_id,
+            )
+        )

@@ -1,0 +1,87 @@
+"""The worker: claims stored messages one by one and routes each in its own transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from core.canteen import Canteen
+from core.clock import Clock
+from core.messages import InboundMessage, MessageStatus, RuleHit, StaffItem
+from core.pipeline.config import PipelineConfig
+from core.pipeline.intake import process
+from core.replies import ReplyComposer
+from core.unit_of_work import AbstractUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def receive(message: InboundMessage, uow: AbstractUnitOfWork) -> tuple[int, bool]:
+    """Store a message in the durable inbox (a channel acknowledges only after this returns).
+
+    Returns (inbox id, newly stored); a redelivered message is recognised and not stored twice.
+    """
+    with uow:
+        stored = uow.inbox.store(message)
+        uow.commit()
+    return stored
+
+
+@dataclass
+class Worker:
+    """Processes the inbox: one message, one transaction (changes, replies and the outcome commit together)."""
+
+    uow_factory: Callable[[], AbstractUnitOfWork]
+    canteens: Mapping[str, Canteen]
+    clock: Clock
+    config: PipelineConfig = field(default_factory=PipelineConfig)
+    composer: ReplyComposer = field(default_factory=ReplyComposer)
+
+    def process_next(self) -> tuple[int, MessageStatus] | None:
+        """Claim and route the oldest pending message; None when there is none.
+
+        A crash before the commit leaves the message pending (and nothing of it applied), so it is
+        processed again: commands are applied at most once.
+        """
+        uow = self.uow_factory()
+        claimed: int | None = None
+        try:
+            with uow:
+                stored = uow.inbox.claim_next()
+                if stored is None:
+                    return None
+                claimed = stored.id
+                status = process(stored, uow, self.canteens, self.clock.now(), self.config, self.composer)
+                uow.commit()
+        except Exception as error:
+            if claimed is None:
+                raise
+            log.exception("message %s could not be processed; set aside for staff", claimed)
+            self._set_aside(claimed, f"{type(error).__name__}: {error}")
+            return claimed, MessageStatus.STAFF
+        log.info("message %s: %s", claimed, status.value)
+        return claimed, status
+
+    def _set_aside(self, message_id: int, error: str) -> None:
+        """A system error (not the sender's fault): nothing applied, the message kept for staff with the error."""
+        now = self.clock.now()
+        uow = self.uow_factory()
+        with uow:
+            stored = uow.inbox.get(message_id)
+            if stored is None or stored.status is not MessageStatus.PENDING:
+                return
+            note = f"system error: {error}"
+            uow.inbox.finish(message_id, MessageStatus.STAFF, [RuleHit("system_error", True, note)], now)
+            key = f"{stored.message.channel}:{stored.message.sender}"
+            uow.staff.open(StaffItem(inbound_id=message_id, reason=note, opened_at=now, thread_key=key))
+            uow.commit()
+
+    def drain(self, limit: int | None = None) -> int:
+        """Process pending messages until none is left (or `limit`); returns how many were processed."""
+        count = 0
+        while limit is None or count < limit:
+            if self.process_next() is None:
+                break
+            count += 1
+        return count
