@@ -156,3 +156,7 @@ ledger_entries = Table(
     CheckConstraint(_in("meal", MEAL_TYPES, nullable=True), name="meal"),
     CheckConstraint(_in("method", PAYMENT_METHODS, nullable=True), name="method"),
 )
+
+# The conversation pipeline's tables live in their own module on this metadata; importing it here makes
+# `metadata` complete for every user (migrations, tests emptying tables). It imports only names defined above.
+from core.db import pipeline_tables as _pipeline_tables  # noqa: E402, F401

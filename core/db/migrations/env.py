@@ -7,6 +7,7 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
+from core.db import pipeline_tables  # noqa: F401  (registers the conversation tables on metadata)
 from core.db.engine import make_engine
 from core.db.tables import metadata
 

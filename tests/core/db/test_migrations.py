@@ -10,7 +10,25 @@ from core.db.engine import make_engine
 from core.db.migrate import current_revision, downgrade, upgrade
 from core.db.tables import metadata
 
-TABLES = {"households", "guardians", "guardian_emails", "guardian_phones", "children", "reservations", "ledger_entries"}
+INITIAL_TABLES = {
+    "households",
+    "guardians",
+    "guardian_emails",
+    "guardian_phones",
+    "children",
+    "reservations",
+    "ledger_entries",
+}
+CONVERSATION_TABLES = {
+    "inbound_messages",
+    "outbox",
+    "pending_questions",
+    "applied_requests",
+    "sender_notices",
+    "staff_items",
+    "staff_item_messages",
+}
+TABLES = INITIAL_TABLES | CONVERSATION_TABLES
 
 
 def _tables(url: str) -> set[str]:
@@ -25,7 +43,7 @@ def test_upgrade_from_empty_creates_every_table(empty_database_url: str) -> None
     assert current_revision(empty_database_url) is None
     upgrade(empty_database_url)
     assert _tables(empty_database_url) == TABLES | {"alembic_version"}
-    assert current_revision(empty_database_url) == "0001"
+    assert current_revision(empty_database_url) == "0002"
 
 
 def test_migrated_schema_matches_the_table_definitions(empty_database_url: str) -> None:
@@ -46,6 +64,15 @@ def test_downgrade_to_base_then_upgrade_again(empty_database_url: str) -> None:
     assert current_revision(empty_database_url) is None
     upgrade(empty_database_url)
     upgrade(empty_database_url)  # already at head: nothing to do
+    assert _tables(empty_database_url) == TABLES | {"alembic_version"}
+
+
+def test_downgrade_to_the_initial_schema_drops_the_conversation_tables(empty_database_url: str) -> None:
+    upgrade(empty_database_url)
+    downgrade(empty_database_url, "0001")
+    assert _tables(empty_database_url) == INITIAL_TABLES | {"alembic_version"}
+    assert current_revision(empty_database_url) == "0001"
+    upgrade(empty_database_url)
     assert _tables(empty_database_url) == TABLES | {"alembic_version"}
 
 

@@ -1,0 +1,151 @@
+"""The SQL inbox: every received message, stored once per (channel, external id), claimed by one worker at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, func, select, update
+
+from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upsert_insert
+from core.db.pipeline_tables import inbound_messages as t
+from core.messages import InboundMessage, MessageStatus, RuleHit, StoredMessage
+
+# The oldest pending message nobody else holds: FOR UPDATE SKIP LOCKED on PostgreSQL (a concurrent claimer
+# skips it; a crashed transaction releases it, still pending). SQLite compiles no FOR UPDATE: its
+# transactions begin with BEGIN IMMEDIATE, so claimers are serialised anyway.
+_OLDEST_PENDING = (
+    select(t.c.id)
+    .where(t.c.status == MessageStatus.PENDING.value)
+    .order_by(t.c.received_at, t.c.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+    .scalar_subquery()
+)
+_CLAIM = update(t).where(t.c.id == _OLDEST_PENDING).values(attempts=t.c.attempts + 1).returning(*t.c)
+
+
+def inbound_values(message: InboundMessage) -> dict[str, Any]:
+    """The columns of a new inbox row (pending, never attempted)."""
+    return {
+        "channel": message.channel,
+        "external_id": message.external_id,
+        "sender": message.sender,
+        "subject": message.subject,
+        "text": message.text,
+        "raw": bytes(message.raw),
+        "received_at": aware_utc(message.received_at),
+        "thread_ids": list(message.thread_ids),
+        "signals": sorted(message.signals),
+        "signal_notes": json_value(dict(message.signal_notes)),
+        "status": MessageStatus.PENDING.value,
+        "attempts": 0,
+        "hits": [],
+    }
+
+
+def hits_of(value: Sequence[Mapping[str, Any]]) -> tuple[RuleHit, ...]:
+    return tuple(RuleHit(hit["rule"], bool(hit["matched"]), hit.get("note", "")) for hit in value)
+
+
+def stored_message(row: Row[Any]) -> StoredMessage:
+    message = InboundMessage(
+        channel=row.channel,
+        external_id=row.external_id,
+        sender=row.sender,
+        text=row.text,
+        received_at=row.received_at,
+        subject=row.subject,
+        raw=bytes(row.raw),
+        thread_ids=tuple(row.thread_ids),
+        signals=frozenset(row.signals),
+        signal_notes=dict(row.signal_notes),
+    )
+    return StoredMessage(
+        id=row.id,
+        message=message,
+        status=MessageStatus(row.status),
+        attempts=row.attempts,
+        guardian_id=row.guardian_id,
+        household_id=row.household_id,
+        interpretation=row.interpretation,
+        hits=hits_of(row.hits),
+        processed_at=row.processed_at,
+    )
+
+
+class SqlInboxRepository:
+    """Inbox rows; the (channel, external_id) unique constraint makes `store` idempotent, even concurrently."""
+
+    def __init__(self, connection: ConnectionGetter) -> None:
+        self._c = connection
+
+    def store(self, message: InboundMessage) -> tuple[int, bool]:
+        """INSERT … ON CONFLICT DO NOTHING, then the existing row's id when nothing was inserted.
+
+        PostgreSQL: a concurrent transaction inserting the same message makes this INSERT wait until it
+        ends; if it committed, the SELECT that follows (a new snapshot under READ COMMITTED) sees its row.
+        """
+        connection = self._c()
+        statement = (
+            upsert_insert(connection, t)
+            .values(inbound_values(message))
+            .on_conflict_do_nothing(index_elements=[t.c.channel, t.c.external_id])
+            .returning(t.c.id)
+        )
+        inserted = connection.execute(statement).scalar()
+        if inserted is not None:
+            return inserted, True
+        existing = connection.execute(
+            select(t.c.id).where(t.c.channel == message.channel, t.c.external_id == message.external_id)
+        ).scalar_one()
+        return existing, False
+
+    def claim_next(self) -> StoredMessage | None:
+        row = self._c().execute(_CLAIM).first()
+        return stored_message(row) if row is not None else None
+
+    def get(self, message_id: int) -> StoredMessage | None:
+        return self._one(t.c.id == message_id)
+
+    def finish(
+        self,
+        message_id: int,
+        status: MessageStatus,
+        hits: Sequence[RuleHit],
+        processed_at: datetime,
+        *,
+        guardian_id: int | None = None,
+        household_id: int | None = None,
+        interpretation: Mapping[str, Any] | None = None,
+    ) -> None:
+        result = self._c().execute(
+            update(t)
+            .where(t.c.id == message_id)
+            .values(
+                status=MessageStatus(status).value,
+                hits=[hit.to_json() for hit in hits],
+                processed_at=aware_utc(processed_at),
+                guardian_id=guardian_id,
+                household_id=household_id,
+                interpretation=json_value(dict(interpretation)) if interpretation is not None else None,
+            )
+        )
+        if result.rowcount == 0:
+            raise KeyError(f"no inbound message {message_id}")
+
+    def count_from(self, channel: str, sender: str, since: datetime) -> int:
+        condition = (t.c.channel == channel) & (t.c.sender == sender) & (t.c.received_at >= aware_utc(since))
+        return int(self._c().execute(select(func.count()).select_from(t).where(condition)).scalar_one())
+
+    def by_external_id(self, channel: str, external_id: str) -> StoredMessage | None:
+        return self._one((t.c.channel == channel) & (t.c.external_id == external_id))
+
+    def pending_count(self) -> int:
+        statement = select(func.count()).select_from(t).where(t.c.status == MessageStatus.PENDING.value)
+        return int(self._c().execute(statement).scalar_one())
+
+    def _one(self, condition: ColumnElement[bool]) -> StoredMessage | None:
+        row = self._c().execute(select(t).where(condition)).first()
+        return stored_message(row) if row is not None else None

@@ -1,0 +1,104 @@
+"""The SQL outbox: replies written with the changes they report, delivered and retried by the sender worker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select, update
+
+from core.db.pipeline_rows import ConnectionGetter, aware_utc
+from core.db.pipeline_tables import outbox as t
+from core.messages import DeliveryStatus, OutgoingMessage
+
+
+def outgoing_message(row: Row[Any]) -> OutgoingMessage:
+    return OutgoingMessage(
+        channel=row.channel,
+        recipient=row.recipient,
+        text=row.text,
+        created_at=row.created_at,
+        language=row.language,
+        subject=row.subject,
+        in_reply_to=row.in_reply_to,
+        references=tuple(row.references),
+        html=row.html,
+        inbound_id=row.inbound_id,
+        id=row.id,
+    )
+
+
+class SqlOutboxRepository:
+    """Outbox rows: pending until sent, or failed once the sender gives up (shown to staff)."""
+
+    def __init__(self, connection: ConnectionGetter) -> None:
+        self._c = connection
+
+    def add(self, message: OutgoingMessage) -> OutgoingMessage:
+        """Store a pending reply, due at once (its `created_at`); the database gives its id."""
+        created_at = aware_utc(message.created_at)
+        values = {
+            "inbound_id": message.inbound_id,
+            "channel": message.channel,
+            "recipient": message.recipient,
+            "language": message.language,
+            "subject": message.subject,
+            "text": message.text,
+            "html": message.html,
+            "in_reply_to": message.in_reply_to,
+            "references": list(message.references),
+            "created_at": created_at,
+            "status": DeliveryStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": created_at,
+        }
+        message_id = self._c().execute(t.insert().values(values).returning(t.c.id)).scalar_one()
+        return replace(message, id=message_id, created_at=created_at)
+
+    def claim_due(self, now: datetime, limit: int) -> Sequence[OutgoingMessage]:
+        """Due pending replies, earliest due first; PostgreSQL skips those another sender holds."""
+        statement = (
+            select(t)
+            .where(t.c.status == DeliveryStatus.PENDING.value, t.c.next_attempt_at <= aware_utc(now))
+            .order_by(t.c.next_attempt_at, t.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [outgoing_message(row) for row in self._c().execute(statement)]
+
+    def mark_sent(self, message_id: int, at: datetime, provider_id: str | None = None) -> None:
+        self._update(
+            message_id,
+            status=DeliveryStatus.SENT.value,
+            attempts=t.c.attempts + 1,
+            sent_at=aware_utc(at),
+            provider_id=provider_id,
+        )
+
+    def mark_retry(self, message_id: int, error: str, next_attempt_at: datetime, give_up: bool) -> None:
+        """Count a failed attempt: due again at `next_attempt_at`, or failed for good when giving up."""
+        self._update(
+            message_id,
+            status=(DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING).value,
+            attempts=t.c.attempts + 1,
+            last_error=error,
+            next_attempt_at=aware_utc(next_attempt_at),
+        )
+
+    def for_inbound(self, inbound_id: int) -> Sequence[OutgoingMessage]:
+        rows = self._c().execute(select(t).where(t.c.inbound_id == inbound_id).order_by(t.c.id))
+        return [outgoing_message(row) for row in rows]
+
+    def status(self, message_id: int) -> str:
+        """The delivery status (a DeliveryStatus value); KeyError for an unknown id."""
+        found = self._c().execute(select(t.c.status).where(t.c.id == message_id)).scalar()
+        if found is None:
+            raise KeyError(f"no outbox message {message_id}")
+        return DeliveryStatus(found)
+
+    def _update(self, message_id: int, **values: Any) -> None:
+        result = self._c().execute(update(t).where(t.c.id == message_id).values(**values))
+        if result.rowcount == 0:
+            raise KeyError(f"no outbox message {message_id}")
