@@ -255,5 +255,9 @@ class ReplyComposer:
         )
         return self._wrap(audience, [i18n.message(language, "undo.done"), inner.text])
 
+    def free_text(self, audience: Audience, text: str) -> Reply:
+        """A person's own words, framed like every other reply (greeting and signature on email)."""
+        return self._wrap(audience, [text])
+
     def rate_limited(self, audience: Audience) -> Reply:
         return self._wrap(audience, [i18n.message(audience.language, "rate_limited")])

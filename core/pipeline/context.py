@@ -9,8 +9,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from core.canteen import Canteen
-from core.messages import Channel, OutgoingMessage, PendingQuestion, RuleHit, StaffItem, StoredMessage
+from core.messages import Channel, PendingQuestion, RuleHit, StaffItem, StoredMessage
 from core.model import Guardian, Household
+from core.pipeline.addressing import audience_for, canteen_of, reply_to
 from core.pipeline.config import PipelineConfig
 from core.replies import Audience, Reply, ReplyComposer
 from core.unit_of_work import AbstractUnitOfWork
@@ -83,26 +84,11 @@ class IntakeContext:
 
     @cached_property
     def canteen(self) -> Canteen:
-        """The canteen of the household's first child (or the first configured canteen)."""
-        household = self.household
-        if household is not None:
-            for child in household.children:
-                if child.canteen_id in self.canteens:
-                    return self.canteens[child.canteen_id]
-        return next(iter(self.canteens.values()))
+        return canteen_of(self.household, self.canteens)
 
     @cached_property
     def audience(self) -> Audience:
-        guardian = self.guardian
-        language = guardian.language if guardian else self.canteen.default_language
-        first_name = guardian.name.split()[0] if guardian and guardian.name.strip() else None
-        return Audience(
-            language=language,
-            canteen=self.canteen,
-            short=self.channel == Channel.SMS,
-            name=first_name,
-            subject=self.stored.message.subject if self.channel == Channel.EMAIL else None,
-        )
+        return audience_for(self.stored, self.guardian, self.canteen)
 
     @cached_property
     def interpretation(self) -> Interpretation:
@@ -158,18 +144,4 @@ class IntakeContext:
 
     def queue(self, reply: Reply) -> None:
         """Put a reply to the sender in the outbox, threaded when it is an email."""
-        message = self.stored.message
-        is_email = self.channel == Channel.EMAIL
-        self.uow.outbox.add(
-            OutgoingMessage(
-                channel=self.channel,
-                recipient=self.sender,
-                text=reply.text,
-                created_at=self.now,
-                language=reply.language,
-                subject=reply.subject if is_email else None,
-                in_reply_to=message.external_id if is_email else None,
-                references=(*message.thread_ids, message.external_id) if is_email else (),
-                inbound_id=self.message_id,
-            )
-        )
+        self.uow.outbox.add(reply_to(self.stored, reply, self.now))
