@@ -9,7 +9,9 @@ from core.cli.context import AppContext
 from core.cli.db_cmd import db_group
 from core.cli.demo_cmd import demo_group
 from core.cli.family_cmd import family_group
+from core.cli.pipeline_cmd import simulate_command, staff_group, worker_command
 from core.cli.run_cmd import run_command
+from nlu.cli import nlu_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -31,15 +33,6 @@ def cli(ctx: click.Context, config_file: str | None) -> None:
     ctx.obj = AppContext(config_file=config_file)
 
 
-def _register_optional_groups() -> None:
-    """Groups of packages that may be absent from a partial install are added when importable."""
-    try:
-        from nlu.cli import nlu_group
-    except ImportError:  # pragma: no cover - nlu is part of the distribution
-        return
-    cli.add_command(nlu_group)
-
-
 for command in (
     db_group,
     demo_group,
@@ -50,6 +43,9 @@ for command in (
     topup_command,
     day_command,
     run_command,
+    simulate_command,
+    worker_command,
+    staff_group,
+    nlu_group,
 ):
     cli.add_command(command)
-_register_optional_groups()
