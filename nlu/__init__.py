@@ -10,8 +10,14 @@ if TYPE_CHECKING:
     from nlu.parser import parse
 
 __all__ = ["Command", "Interpretation", "Message", "Period", "Question", "parse"]
-_LAZY = {"Command": "nlu.model", "Interpretation": "nlu.model", "Message": "nlu.model", "Period": "nlu.model",
-         "Question": "nlu.model", "parse": "nlu.parser"}
+_LAZY = {
+    "Command": "nlu.model",
+    "Interpretation": "nlu.model",
+    "Message": "nlu.model",
+    "Period": "nlu.model",
+    "Question": "nlu.model",
+    "parse": "nlu.parser",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -14,11 +14,25 @@ from nlu.lexicon import CUES, kinds_for_word
 from nlu.normalize import ALL_ABBREVIATIONS, Token, expand, fold, guess_language, tokenize, words_of
 
 _CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b([A-ZÀ-Ý][\wÀ-ÿ]+)", re.MULTILINE)
-_CONTRAST = frozenset({"mais", "but", "aber", "sondern", "cependant", "however", "pourtant", "sinon", "otherwise",
-                       "jedoch", "allerdings"})
+_CONTRAST = frozenset(
+    {"mais", "but", "aber", "sondern", "cependant", "however", "pourtant", "sinon", "otherwise", "jedoch", "allerdings"}
+)
 _POLARITY_KINDS = ("cancel", "reserve", "weak_reserve", "negation", "dont_cancel")
-_INTENT_KINDS = ("cancel", "reserve", "balance", "menu", "statement", "fiscal", "topup", "refund", "rules",
-                 "registration", "help", "status", "staff")
+_INTENT_KINDS = (
+    "cancel",
+    "reserve",
+    "balance",
+    "menu",
+    "statement",
+    "fiscal",
+    "topup",
+    "refund",
+    "rules",
+    "registration",
+    "help",
+    "status",
+    "staff",
+)
 _MEAL_WORDS = re.compile(r"\s*(?:vegetari\w*|vege\w*|veggie|special\w*|spezial\w*|normal\w*|sans \w+|ohne \w+)")
 
 
@@ -93,10 +107,10 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
             if m is None:
                 continue
             last = bisect_right(starts, m.end() - 1, index)
-            if kind == "menu" and _MEAL_WORDS.match(expanded, m.end()):
+            if kind == "menu" and (_MEAL_WORDS.match(expanded, m.end()) or _meal_before(cues, index)):
                 kind = "meal_menu"
             cues.append(new(Cue, (kind, m.group(), index, max(last, index + 1))))
-    cues = _drop_inner_negations(cues)
+    cues = _drop_inner_booking(_drop_inner_negations(cues))
     mentions, notes = _finder(children).find(tokens, lambda: _capitalised(text), expanded)
     mentions = _drop_cue_words(mentions, cues)
     clauses = _clauses(tokens, spans, cues, mentions)
@@ -122,8 +136,28 @@ def _finder(children: tuple[str, ...]) -> ChildFinder:
 def _drop_inner_negations(cues: list[Cue]) -> list[Cue]:
     """A negation inside a cancel phrase ("pas de cantine", "kein Essen") is part of that phrase."""
     cancels = [c for c in cues if c.kind == "cancel"]
-    return [c for c in cues if c.kind != "negation"
-            or not any(k.start <= c.start and c.end <= k.end for k in cancels)]
+    return [c for c in cues if c.kind != "negation" or not any(k.start <= c.start and c.end <= k.end for k in cancels)]
+
+
+def _meal_before(cues: list[Cue], index: int) -> bool:
+    """A meal kind just before "menu" ("vegetarisches Menü") names a meal, not the menu question."""
+    return bool(cues) and cues[-1].kind in ("vegetarian", "special") and cues[-1].end == index
+
+
+_CARRIERS = frozenset({"topup", "refund", "balance", "statement", "registration", "rules"})
+
+
+def _drop_inner_booking(cues: list[Cue]) -> list[Cue]:
+    """A booking word inside another request's phrase ("add money", "registration form") is part of that phrase."""
+    carriers = [c for c in cues if c.kind in _CARRIERS]
+    if not carriers:
+        return cues
+    return [
+        c
+        for c in cues
+        if c.kind not in _POLARITY_KINDS
+        or not any(k.start <= c.start and c.end <= k.end and k.end - k.start > c.end - c.start for k in carriers)
+    ]
 
 
 def _drop_cue_words(mentions: list[Mention], cues: list[Cue]) -> list[Mention]:
@@ -168,12 +202,24 @@ def _trailing_negation(lo: int, hi: int, cues: list[Cue], spans: list[Span]) -> 
     """A part whose only action word is a negation after its date ("und übermorgen nicht") negates the whole."""
     acts = [c for c in cues if lo <= c.start < hi and c.kind in _POLARITY_KINDS]
     first_date = min((s.start for s in spans if lo <= s.start < hi), default=None)
-    return bool(acts) and all(c.kind == "negation" for c in acts) and first_date is not None \
+    return (
+        bool(acts)
+        and all(c.kind == "negation" for c in acts)
+        and first_date is not None
         and all(c.start > first_date for c in acts)
+    )
 
 
-def _split_soft(begin: int, end: int, contrast: bool, soft: list[int], tokens: list[Token], spans: list[Span],
-                cues: list[Cue], mentions: list[Mention]) -> list[Clause]:
+def _split_soft(
+    begin: int,
+    end: int,
+    contrast: bool,
+    soft: list[int],
+    tokens: list[Token],
+    spans: list[Span],
+    cues: list[Cue],
+    mentions: list[Mention],
+) -> list[Clause]:
     cuts = [c for c in soft if begin < c < end]
     out: list[Clause] = []
     start = begin

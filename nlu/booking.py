@@ -41,6 +41,10 @@ def _polarity(clause: Clause) -> str | None:
     reserve = clause.has("reserve")
     negated = clause.has("negation")
     if cancel:
+        if negated and _negates_cancel(clause):
+            raise DeferError(
+                "clarify", "a negated absence ('not sick', 'nicht mehr krank'): what should be done?", "action"
+            )
         return "cancel"
     if reserve:
         return "cancel" if negated else "reserve"
@@ -49,6 +53,12 @@ def _polarity(clause: Clause) -> str | None:
     if negated:
         return "neg"
     return None
+
+
+def _negates_cancel(clause: Clause) -> bool:
+    """A negation right before an absence word ("ne sera pas absent", "not sick")."""
+    negations = [c for c in clause.cues if c.kind == "negation"]
+    return any(0 <= k.start - n.end <= 1 for k in clause.cues if k.kind == "cancel" for n in negations)
 
 
 def clause_children(clause: Clause, household: tuple[str, ...]) -> tuple[tuple[str, ...] | None, list[str]]:
@@ -78,9 +88,15 @@ def clause_children(clause: Clause, household: tuple[str, ...]) -> tuple[tuple[s
     return None, notes
 
 
-def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
-          fallback_children: tuple[str, ...] | None, fallback_days: list[date] | None,
-          fallback_action: str | None, meal: str | None) -> tuple[list[Command], list[str]]:
+def build(
+    analysis: Analysis,
+    resolver: Resolver,
+    household: tuple[str, ...],
+    fallback_children: tuple[str, ...] | None,
+    fallback_days: list[date] | None,
+    fallback_action: str | None,
+    meal: str | None,
+) -> tuple[list[Command], list[str]]:
     """Commands for a booking message, or DeferError."""
     frames: list[_Frame] = []
     notes: list[str] = []
@@ -99,7 +115,7 @@ def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
                 continue
             (excepts if item.kind == "except" else items).append(item)
             notes.append(item.note)
-        back = any(t.sym == "O" for t in analysis.tokens[clause.start:clause.end])
+        back = any(t.sym == "O" for t in analysis.tokens[clause.start : clause.end])
         if items:
             try:
                 frame.days, note = booking_days(items, excepts, back, resolver)
@@ -116,7 +132,7 @@ def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
             frame.except_only = True
         frames.append(frame)
     for f in frames:
-        words = {t.text for t in analysis.tokens[f.clause.start:f.clause.end]}
+        words = {t.text for t in analysis.tokens[f.clause.start : f.clause.end]}
         if f.children and f.action is None and f.days is None and words & _ALSO:
             f.action = "also"
     active = [f for f in frames if (f.action is not None or f.days is not None) and not f.except_only]
@@ -153,12 +169,18 @@ def build(analysis: Analysis, resolver: Resolver, household: tuple[str, ...],
     return commands, notes
 
 
-def _inherit(frames: list[_Frame], active: list[_Frame], fallback_children: tuple[str, ...] | None,
-             fallback_days: list[date] | None, fallback_action: str | None, household: tuple[str, ...]) -> None:
+def _inherit(
+    frames: list[_Frame],
+    active: list[_Frame],
+    fallback_children: tuple[str, ...] | None,
+    fallback_days: list[date] | None,
+    fallback_action: str | None,
+    household: tuple[str, ...],
+) -> None:
     for frame in active:
         index = frames.index(frame)
-        order = frames[index - 1::-1] if index else []
-        later = frames[index + 1:]
+        order = frames[index - 1 :: -1] if index else []
+        later = frames[index + 1 :]
         if frame.children is None:
             source = next((f.children for f in order + later if f.children is not None), None)
             if source is None:

@@ -10,10 +10,36 @@ from nlu.normalize import Token, fold
 
 # Words after which a capitalised or unknown word is probably a first name.
 _NAME_SLOTS = frozenset({"pour", "for", "fur", "de", "d", "von", "et", "and", "und", "of"})
-_NAME_FOLLOWERS = frozenset({
-    "ne", "n", "mange", "mangera", "mangent", "est", "sera", "absent", "absente", "malade", "et", "is", "will",
-    "won", "isst", "ist", "wird", "sick", "und", "and", "eats", "has", "a", "hat", "fehlt", "reste",
-})
+_NAME_FOLLOWERS = frozenset(
+    {
+        "ne",
+        "n",
+        "mange",
+        "mangera",
+        "mangent",
+        "est",
+        "sera",
+        "absent",
+        "absente",
+        "malade",
+        "et",
+        "is",
+        "will",
+        "won",
+        "isst",
+        "ist",
+        "wird",
+        "sick",
+        "und",
+        "and",
+        "eats",
+        "has",
+        "a",
+        "hat",
+        "fehlt",
+        "reste",
+    }
+)
 
 
 class Mention(NamedTuple):
@@ -38,7 +64,7 @@ def _one_edit(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     if la > lb:
         a, b = b, a
-    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
+    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
 
 
 class ChildFinder:
@@ -51,8 +77,9 @@ class ChildFinder:
         self._typos: dict[str, list[str]] = {}
         self.long_keys = tuple((key, child) for key, child in self.keys.items() if len(key) >= 5)
 
-    def find(self, tokens: list[Token], capitalised: Callable[[], frozenset[str]],
-             text: str) -> tuple[list[Mention], list[str]]:
+    def find(
+        self, tokens: list[Token], capitalised: Callable[[], frozenset[str]], text: str
+    ) -> tuple[list[Mention], list[str]]:
         """Mentions of children (exact names first, then one-typo names), and evidence notes."""
         mentions: list[Mention] = []
         notes: list[str] = []
@@ -88,8 +115,11 @@ class ChildFinder:
             matches = self._typos.get(tok.text)
             if matches is None:
                 word = tok.text
-                matches = [child for key, child in long_keys
-                           if (word[0] == key[0] or word[-1] == key[-1]) and _one_edit(word, key)]
+                matches = [
+                    child
+                    for key, child in long_keys
+                    if (word[0] == key[0] or word[-1] == key[-1]) and _one_edit(word, key)
+                ]
                 if len(self._typos) < 5000:
                     self._typos[word] = matches
             if len(matches) == 1:
@@ -111,8 +141,9 @@ class ChildFinder:
         mentions.sort(key=lambda m: m.start)
         return mentions, notes
 
-    def _joined_typos(self, tokens: list[Token], used: set[int], exact: set[str], mentions: list[Mention],
-                      notes: list[str]) -> None:
+    def _joined_typos(
+        self, tokens: list[Token], used: set[int], exact: set[str], mentions: list[Mention], notes: list[str]
+    ) -> None:
         """Multi-word names written with one typo ("Mari-Claire")."""
         multi = [(key, child) for key, child in self.long_keys if len(fold(child).split()) > 1 and child not in exact]
         for i in range(len(tokens) - 1):
@@ -127,8 +158,14 @@ class ChildFinder:
                     notes.append(f"child: {' '.join(tokens[j].text for j in span)!r} ~ {matches[0]} (one typo)")
                     used.update(span)
 
-    def _unknown(self, tokens: list[Token], candidates: list[int], get_capitalised: Callable[[], frozenset[str]],
-                 used: set[int], notes: list[str]) -> list[Mention]:
+    def _unknown(
+        self,
+        tokens: list[Token],
+        candidates: list[int],
+        get_capitalised: Callable[[], frozenset[str]],
+        used: set[int],
+        notes: list[str],
+    ) -> list[Mention]:
         found: list[Mention] = []
         capitalised: frozenset[str] | None = None
         for i in candidates:
@@ -145,4 +182,3 @@ class ChildFinder:
                 found.append(Mention(i, i + 1, (), "unknown"))
                 notes.append(f"unknown name? {tok.text!r} matches no child of the household")
         return found
-

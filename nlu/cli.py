@@ -28,8 +28,9 @@ def _message(case: dict[str, Any]) -> Any:
         raise ValueError("'text' and 'subject' must be strings")
     if not isinstance(children, list) or not all(isinstance(c, str) for c in children):
         raise ValueError("'children' must be a list of first names")
-    return Message(text=text, subject=subject, channel=str(case.get("channel") or "sms"), at=when,
-                   children=tuple(children))
+    return Message(
+        text=text, subject=subject, channel=str(case.get("channel") or "sms"), at=when, children=tuple(children)
+    )
 
 
 def _load(path: str) -> Any:
@@ -43,22 +44,33 @@ def _load(path: str) -> Any:
 
 
 @nlu_group.command("parse")
-@click.option("--canteen", "canteen_file", required=True, type=click.Path(dir_okay=False),
-              help="The canteen's TOML file (calendar, closures, school year).")
+@click.option(
+    "--canteen",
+    "canteen_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The canteen's TOML file (calendar, closures, school year).",
+)
 @click.option("--at", "at", help="Reception time, ISO 8601 with offset (single message).")
 @click.option("--children", default="", help="Comma-separated first names of the household (single message).")
 @click.option("--channel", type=click.Choice(["email", "sms", "telegram"]), default="sms", show_default=True)
 @click.option("--subject", default=None, help="Email subject (single message).")
 @click.argument("source")
-def parse_command(canteen_file: str, at: str | None, children: str, channel: str, subject: str | None,
-                  source: str) -> None:
+def parse_command(
+    canteen_file: str, at: str | None, children: str, channel: str, subject: str | None, source: str
+) -> None:
     """Parse SOURCE: a corpus .jsonl file (one case a line), or, with --at, the text of one message."""
     from nlu.parser import parse
 
     canteen = _load(canteen_file)
     if at is not None:
-        case = {"text": source, "subject": subject, "channel": channel, "at": at,
-                "children": [c.strip() for c in children.split(",") if c.strip()]}
+        case = {
+            "text": source,
+            "subject": subject,
+            "channel": channel,
+            "at": at,
+            "children": [c.strip() for c in children.split(",") if c.strip()],
+        }
         try:
             message = _message(case)
         except ValueError as error:
@@ -85,8 +97,13 @@ def parse_command(canteen_file: str, at: str | None, children: str, channel: str
         except ValueError as error:
             failures += 1
             click.echo(f"{source}, line {number}: {error}", err=True)
-            out.write(json.dumps({"id": case_id if case_id is not None else f"line-{number}",
-                                  "error": f"line {number}: {error}"}, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {"id": case_id if case_id is not None else f"line-{number}", "error": f"line {number}: {error}"},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
             continue
         result["id"] = case_id
         out.write(json.dumps(result, ensure_ascii=False) + "\n")

@@ -4,7 +4,7 @@ Symbols (see nlu.lexicon): W weekday, P weekday plural/habitual, M month, N day 
 Y year, T numeric date, D today/tomorrow/after tomorrow, K next, C this, l last, S week, Q month word,
 F from/between, B starting, U until, a range connector, e and, r or, I inclusive, E except, R every,
 J day word, H holidays, X feast or season, O "back", Z end, G school year (end), L article, o of,
-z "until further notice", w weekend, x other word, # other number, punctuation , . | .
+z "until further notice", V after, w weekend, x other word, # other number, punctuation , . | .
 """
 
 from __future__ import annotations
@@ -12,30 +12,39 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_DX = "(?:" + "|".join([
-    r"L?W,?L?[Nn]\.?o?M,?Y?",
-    r"L?W,?M,?L?[Nn](?:,?Y)?",
-    r"L?W,?T",
-    r"L?[Nn]\.?o?M(?:,?Y)?",
-    r"M,?L?[Nn](?:,?Y)?",
-    r"T",
-    r"L?W,?L?[Nn]",
-    r"L[Nn]|n",
-    r"D,?W|W,?D|D",
-    r"[KC]W|WK|L?W",
-]) + ")"
+_DX = (
+    "(?:"
+    + "|".join(
+        [
+            r"L?W,?L?[Nn]\.?o?M,?Y?",
+            r"L?W,?M,?L?[Nn](?:,?Y)?",
+            r"L?W,?T",
+            r"L?[Nn]\.?o?M(?:,?Y)?",
+            r"M,?L?[Nn](?:,?Y)?",
+            r"T",
+            r"L?W,?L?[Nn]",
+            r"L[Nn]|n",
+            r"D,?W|W,?D|D",
+            r"[KC]W|WK|L?W",
+        ]
+    )
+    + ")"
+)
 _DAYNUM = r"(?:L?[Nn]\.?)"
 _MONTHS = r"(?:M,?Y?)"
 
 _PATTERNS: list[tuple[str, str]] = [
     ("noend", r"z"),
     ("past", r"Wl|lW|lS|Sl|lQ|Ql"),
-    ("range", rf"F(?:{_DX}|{_DAYNUM})[aUe]I?(?:{_DX}|{_DAYNUM})I?|(?:{_DX}|{_DAYNUM})[aU]I?{_DX}I?"
-              rf"|[Fo]?{_MONTHS}[aU]{_MONTHS}"),
+    (
+        "range",
+        rf"F(?:{_DX}|{_DAYNUM})[aUe]I?(?:{_DX}|{_DAYNUM})I?|(?:{_DX}|{_DAYNUM})[aU]I?{_DX}I?"
+        rf"|[Fo]?{_MONTHS}[aU]{_MONTHS}",
+    ),
     ("week", rf"S[FoL]*(?:{_DX}|{_DAYNUM}o?M?)|[CK]S|SK|S"),
     ("until", rf"UL?I?(?:{_DX}|{_DAYNUM}|H[oL]*(?:X|M)?|L?XH?|Z[oFL]*(?:M|S|Q|y|G)|G|M|Z)I?"),
-    ("fromon", rf"BL?(?:{_DX}|{_DAYNUM}|{_MONTHS})|F{_MONTHS}(?![aU])"),
-    ("recur", r"R[Lx]?(?:[PW](?:,?e?L?[PW])*|J)|P(?:,?e?L?[PW])*"),
+    ("fromon", rf"BL?(?:{_DX}|{_DAYNUM}|{_MONTHS})|F{_MONTHS}(?![aU])|V[Lx]?(?:H[oL]*(?:X|M)?|L?XH)"),
+    ("recur", r"R[Lx]?(?:[PW](?:,?e?L?[PW])*|J)|P(?:,?e?L?[PW])*|LW(?=B)"),
     ("except", rf"E[Lx]?(?:{_DX}|P|J)(?:,?e?[Lx]?(?:{_DX}|P))*"),
     ("holiday", r"H[oL]*(?:X|M)|L?XH"),
     ("nextlist", r"W(?:,?eW|,W)+K|KW(?:,?eW|,W)+"),
@@ -45,8 +54,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year", r"Y"),
 ]
 # Every expression starts with one of these symbols: the lookahead skips other positions at once.
-_MASTER = re.compile("(?=[zWlSQFoLNnTMDKCUBRPEHXGY])(?:"
-                     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS) + ")")
+_MASTER = re.compile(
+    "(?=[zWlSQFoLNnTMDKCUBRPEHXGYV])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS) + ")"
+)
 
 
 class Span(NamedTuple):

@@ -12,8 +12,19 @@ Action = Literal["cancel", "reserve"]
 
 BOOKING_INTENTS: frozenset[str] = frozenset({"cancel", "reserve", "booking"})
 INTENTS: tuple[str, ...] = (
-    "cancel", "reserve", "booking", "status", "balance", "menu", "statement",
-    "topup", "refund", "document", "help", "thanks", "other",
+    "cancel",
+    "reserve",
+    "booking",
+    "status",
+    "balance",
+    "menu",
+    "statement",
+    "topup",
+    "refund",
+    "document",
+    "help",
+    "thanks",
+    "other",
 )
 
 

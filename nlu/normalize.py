@@ -8,11 +8,32 @@ from typing import NamedTuple
 
 from nlu.lexicon import ABBREVIATIONS, PHRASES, STOPWORDS, WORDS
 
-_TRANSLATE = str.maketrans({
-    "’": "'", "‘": "'", "`": "'", "´": "'", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d",
-    "«": " ", "»": " ", "“": " ", "”": " ", "\"": " ", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
-    "–": "-", "—": "-", "…": ".", "\r": "",
-})
+_TRANSLATE = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "«": " ",
+        "»": " ",
+        "“": " ",
+        "”": " ",
+        '"': " ",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "–": "-",
+        "—": "-",
+        "…": ".",
+        "\r": "",
+    }
+)
 # Emoji, pictographs and other symbols: a space (accented letters are decomposed and kept).
 _SYMBOLS = re.compile(r"[^\x00-\x7f\u00c0-\u024f\u1e00-\u1eff]")
 _APOSTROPHE = re.compile(r"'")
@@ -32,8 +53,19 @@ _TOKEN = re.compile(
     r"|(?P<num>\b\d+(?:[.,]\d+)?)(?P<suffix>(?:er|ere|eme|e|st|nd|rd|th)\b)?)"
 )
 _WORD_FIRST = re.compile(r"[a-z_]+")
-_PUNCT_SYMBOL = {"?": "|", "!": "|", ".": ".", ",": ",", ";": "|", ":": "|", "\n": "|", "-": "a", "/": "x",
-                 "&": "e", "+": "e"}
+_PUNCT_SYMBOL = {
+    "?": "|",
+    "!": "|",
+    ".": ".",
+    ",": ",",
+    ";": "|",
+    ":": "|",
+    "\n": "|",
+    "-": "a",
+    "/": "x",
+    "&": "e",
+    "+": "e",
+}
 
 
 class Token(NamedTuple):

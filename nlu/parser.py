@@ -16,24 +16,60 @@ from nlu.temporal import Item, Resolver, UnclearError, calendar_data
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SLASH = re.compile(r"^\s*/([a-zA-Z_]+)")
 _SLASH_INTENTS = {
-    "balance": "balance", "solde": "balance", "saldo": "balance", "guthaben": "balance", "credit": "balance",
-    "menu": "menu", "menus": "menu", "speiseplan": "menu", "help": "help", "aide": "help", "hilfe": "help",
-    "start": "help", "status": "status", "statut": "status", "reservations": "status", "bookings": "status",
-    "buchungen": "status", "topup": "topup", "recharger": "topup", "aufladen": "topup",
+    "balance": "balance",
+    "solde": "balance",
+    "saldo": "balance",
+    "guthaben": "balance",
+    "credit": "balance",
+    "menu": "menu",
+    "menus": "menu",
+    "speiseplan": "menu",
+    "help": "help",
+    "aide": "help",
+    "hilfe": "help",
+    "start": "help",
+    "status": "status",
+    "statut": "status",
+    "reservations": "status",
+    "bookings": "status",
+    "buchungen": "status",
+    "topup": "topup",
+    "recharger": "topup",
+    "aufladen": "topup",
 }
 _AMOUNT_CURRENCY = re.compile(
-    r"(?:(?:chf|fr\.?|sfr\.?|eur|€|euros?)\s*(\d{1,5}(?:[.,]\d{1,2})?)(?!\d))"
-    r"|(?:(?<![\d.,])(\d{1,5}(?:[.,]\d{1,2})?)\s*(?:chf|fr\b|francs?|sfr|eur\b|euros?|€|\.-|-\.))",
+    r"(?:(?:chf|fr\.?|sfr\.?|eur|€|euros?|\$|£)\s*(\d{1,5}(?:[.,]\d{1,2})?)(?!\d))"
+    r"|(?:(?<![\d.,])(\d{1,5}(?:[.,]\d{1,2})?)\s*(?:chf|fr\b|francs?|sfr|eur\b|euros?|€|\$|£|dollars?|pounds?|\.-|-\.))",
     re.IGNORECASE,
 )
+_CURRENCY_WORD = re.compile(
+    r"(\b(?:chf|s?fr|francs?)\b|\.-|-\.)|(\b(?:eur|euros?)\b|€)|(\b(?:usd|dollars?)\b|\$)|(\b(?:gbp|pounds?)\b|£)",
+    re.IGNORECASE,
+)
+_CURRENCY_CODES = ("CHF", "EUR", "USD", "GBP")
 _NUMBER = re.compile(r"(?<![\d.,/:])(\d{1,5}(?:[.,]\d{1,2})?)(?![\d/:]|\.\d)")
 _REQUEST = re.compile(
     r"\b(?:pouvez|pourriez|pourrais|peux|peut on|voulez|voudriez|merci de|svp|please|pls|can you|could you"
     r"|would you|konnen sie|konnten sie|kannst du|bitte|je voudrais|je souhaite|i would like|i d like|ich mochte"
     r"|est il possible|is it possible|ist es moglich|est ce possible)\b"
 )
-_INTENT_CUES = frozenset({"cancel", "reserve", "balance", "menu", "statement", "fiscal", "topup", "refund", "rules",
-                          "registration", "help", "status", "staff"})
+_INTENT_CUES = frozenset(
+    {
+        "cancel",
+        "reserve",
+        "balance",
+        "menu",
+        "statement",
+        "fiscal",
+        "topup",
+        "refund",
+        "rules",
+        "registration",
+        "help",
+        "status",
+        "staff",
+    }
+)
 _EVIDENCE_CUES = _INTENT_CUES | {"uncertain", "thanks", "negation", "vegetarian", "special", "normal"}
 _BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
 
@@ -73,12 +109,33 @@ def parse(message: Message, canteen: Canteen) -> Interpretation:
     return _decide(analysis, side, resolver, household, evidence, message.text or "")
 
 
-def _result(intent: str, route: Route, evidence: list[str], reason: str | None = None, *,
-            question: Question | None = None, commands: tuple[Command, ...] = (), period: Period | None = None,
-            amount: float | None = None, iban: str | None = None, document: str | None = None,
-            children: tuple[str, ...] = ()) -> Interpretation:
-    return Interpretation(intent, route, commands=commands, period=period, amount=amount, iban=iban, reason=reason,
-                          document=document, question=question, children=children, evidence=tuple(evidence))
+def _result(
+    intent: str,
+    route: Route,
+    evidence: list[str],
+    reason: str | None = None,
+    *,
+    question: Question | None = None,
+    commands: tuple[Command, ...] = (),
+    period: Period | None = None,
+    amount: float | None = None,
+    iban: str | None = None,
+    document: str | None = None,
+    children: tuple[str, ...] = (),
+) -> Interpretation:
+    return Interpretation(
+        intent,
+        route,
+        commands=commands,
+        period=period,
+        amount=amount,
+        iban=iban,
+        reason=reason,
+        document=document,
+        question=question,
+        children=children,
+        evidence=tuple(evidence),
+    )
 
 
 class _Side:
@@ -95,8 +152,9 @@ class _Side:
         return self._analysis
 
 
-def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...],
-            evidence: list[str], raw: str) -> Interpretation:
+def _decide(
+    a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...], evidence: list[str], raw: str
+) -> Interpretation:
     kinds = a.kinds()
     for cue in a.cues:
         if cue.kind in _EVIDENCE_CUES:
@@ -110,7 +168,7 @@ def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tupl
     if "topup" in kinds:
         if staff or booking:
             return _result("topup", "staff", evidence, "a top-up mixed with another request")
-        return _topup(a, raw, evidence)
+        return _topup(raw, evidence, resolver.data.canteen.currency)
     if kinds & {"statement", "fiscal"} and ("statement" in kinds or ("fiscal" in kinds and not booking)):
         if staff or booking:
             return _result("statement", "staff", evidence, "a statement request mixed with another request")
@@ -143,8 +201,13 @@ def _decide(a: Analysis, side: _Side | None, resolver: Resolver, household: tupl
     if "thanks" in kinds and not a.spans and not any(t.sym == "|" and t.text == "?" for t in a.tokens):
         return _result("thanks", "auto", evidence)
     if a.spans and a.mentions:
-        return _result("cancel", "clarify", evidence, "a child and a day, but what should be done?",
-                       question=Question("action", ("cancel", "reserve")))
+        return _result(
+            "cancel",
+            "clarify",
+            evidence,
+            "a child and a day, but what should be done?",
+            question=Question("action", ("cancel", "reserve")),
+        )
     return _result("other", "staff", evidence, "not understood: a person should read it")
 
 
@@ -153,21 +216,31 @@ def _booking_outside(a: Analysis, kinds: tuple[str, ...]) -> bool:
     return any(c.has("cancel", "reserve", "dont_cancel") and not c.has(*kinds) for c in a.clauses)
 
 
-def _booking(a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...],
-             evidence: list[str]) -> Interpretation:
+def _booking(
+    a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...], evidence: list[str]
+) -> Interpretation:
     kinds = a.kinds()
     guess = "reserve" if ("reserve" in kinds and "negation" not in kinds and "cancel" not in kinds) else "cancel"
     if "uncertain" in kinds:
-        return _result(guess, "clarify", evidence, "the message is uncertain or conditional: not an order",
-                       question=Question("uncertain"))
+        return _result(
+            guess,
+            "clarify",
+            evidence,
+            "the message is uncertain or conditional: not an order",
+            question=Question("uncertain"),
+        )
     if "staff" in kinds:
         return _result(guess, "staff", evidence, "a booking mixed with a question a person must handle")
     if _alternative(a):
-        return _result(guess, "clarify", evidence, "the message offers alternatives ('or')",
-                       question=Question("date"))
+        return _result(guess, "clarify", evidence, "the message offers alternatives ('or')", question=Question("date"))
     if "?" in a.folded and not _REQUEST.search(a.folded):
-        return _result(guess, "clarify", evidence, "a question, not an order: what should be done?",
-                       question=Question("action", ("cancel", "reserve")))
+        return _result(
+            guess,
+            "clarify",
+            evidence,
+            "a question, not an order: what should be done?",
+            question=Question("action", ("cancel", "reserve")),
+        )
     if _open_question(a):
         return _result(guess, "staff", evidence, "the message also asks something a person must answer")
     meals = [k for k in ("vegetarian", "special", "normal") if k in kinds]
@@ -176,8 +249,11 @@ def _booking(a: Analysis, side: _Side | None, resolver: Resolver, household: tup
     meal = meals[0] if meals else None
     fallback_children = fallback_days = None
     fallback_action = None
-    need_children = len(household) != 1 and not kinds & {"all_children", "both_children", "my_child"} \
+    need_children = (
+        len(household) != 1
+        and not kinds & {"all_children", "both_children", "my_child"}
         and not any(m.how != "unknown" for m in a.mentions)
+    )
     if side is not None and (need_children or not a.spans):
         sub = side.analysis
         evidence.extend(f"subject: {n}" for n in sub.notes)
@@ -187,8 +263,13 @@ def _booking(a: Analysis, side: _Side | None, resolver: Resolver, household: tup
         commands, notes = build(a, resolver, household, fallback_children, fallback_days, fallback_action, meal)
     except DeferError as defer:
         route: Route = "staff" if defer.route == "staff" else "clarify"
-        return _result(guess, route, evidence, defer.reason, question=Question(defer.kind or "date", defer.options)
-                       if route == "clarify" else None)
+        return _result(
+            guess,
+            route,
+            evidence,
+            defer.reason,
+            question=Question(defer.kind or "date", defer.options) if route == "clarify" else None,
+        )
     evidence.extend(notes)
     actions = {c.action for c in commands}
     intent = "booking" if len(actions) > 1 else next(iter(actions))
@@ -230,8 +311,11 @@ def _open_question(a: Analysis) -> bool:
         if tok.sym in "|." or i == len(a.tokens) - 1:
             if tok.text == "?":
                 inside = range(begin, i)
-                known = any(c.start in inside for c in a.cues) or any(s.start in inside for s in a.spans) \
+                known = (
+                    any(c.start in inside for c in a.cues)
+                    or any(s.start in inside for s in a.spans)
                     or any(m.start in inside for m in a.mentions)
+                )
                 if not known and i - begin >= 2:
                     return True
             begin = i + 1
@@ -245,15 +329,22 @@ def _refund(raw: str, evidence: list[str], mixed: bool) -> Interpretation:
     if mixed:
         return _result("refund", "staff", evidence, "a refund mixed with another request")
     if iban is None:
-        return _result("refund", "clarify", evidence, "a refund needs the IBAN of the account to pay to",
-                       question=Question("iban"))
+        return _result(
+            "refund", "clarify", evidence, "a refund needs the IBAN of the account to pay to", question=Question("iban")
+        )
     if not valid:
         return _result("refund", "clarify", evidence, f"the IBAN {iban} is not valid", question=Question("iban"))
     return _result("refund", "auto", evidence, iban=iban)
 
 
-def _topup(a: Analysis, raw: str, evidence: list[str]) -> Interpretation:
-    amounts = [m.group(1) or m.group(2) for m in _AMOUNT_CURRENCY.finditer(raw)]
+def _topup(raw: str, evidence: list[str], currency: str) -> Interpretation:
+    found = list(_AMOUNT_CURRENCY.finditer(raw))
+    named = {_CURRENCY_CODES[w.lastindex - 1] for w in _CURRENCY_WORD.finditer(raw) if w.lastindex}
+    if named - {currency.upper()}:
+        return _result(
+            "topup", "clarify", evidence, f"an amount in another currency than {currency}", question=Question("amount")
+        )
+    amounts = [m.group(1) or m.group(2) for m in found]
     if not amounts:
         amounts = _NUMBER.findall(raw)
     values = sorted({float(x.replace(",", ".")) for x in amounts})
@@ -276,8 +367,9 @@ def _statement(a: Analysis, resolver: Resolver, evidence: list[str]) -> Interpre
     except UnclearError as unclear:
         return _result("statement", "clarify", evidence, unclear.reason, question=Question("period"))
     if not items:
-        return _result("statement", "clarify", evidence, "which period should the statement cover?",
-                       question=Question("period"))
+        return _result(
+            "statement", "clarify", evidence, "which period should the statement cover?", question=Question("period")
+        )
     lo = min(i.lo or i.days[0] for i in items)
     hi = max(i.hi or i.days[-1] for i in items)
     evidence.extend(i.note for i in items)
@@ -291,8 +383,9 @@ def _default_week(today: date) -> Period:
     return Period(today, today + timedelta(days=4 - today.weekday()))
 
 
-def _period_answer(intent: str, a: Analysis, resolver: Resolver, evidence: list[str],
-                   household: tuple[str, ...]) -> Interpretation:
+def _period_answer(
+    intent: str, a: Analysis, resolver: Resolver, evidence: list[str], household: tuple[str, ...]
+) -> Interpretation:
     children = tuple(c for m in a.mentions if m.how in ("name", "typo") for c in m.children)
     try:
         items = [i for i in _items(a, resolver) if i.kind in ("range", "day", "week")]
@@ -313,5 +406,6 @@ def _period_answer(intent: str, a: Analysis, resolver: Resolver, evidence: list[
 
 def interpret_commands(commands: tuple[Command, ...]) -> str:
     """A one-line summary of commands (for people trying the CLI)."""
-    return "; ".join(f"{c.action} {c.child} {c.date.isoformat()}" + (f" ({c.meal})" if c.meal else "")
-                     for c in commands)
+    return "; ".join(
+        f"{c.action} {c.child} {c.date.isoformat()}" + (f" ({c.meal})" if c.meal else "") for c in commands
+    )

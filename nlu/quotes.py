@@ -36,6 +36,29 @@ _CLOSING = re.compile(
 )
 
 
+# "Merci," / "Thanks," alone on a line, followed only by a name: a closing too.
+_THANKS_CLOSING = re.compile(
+    r"^\s*(?:merci(?: beaucoup| d'avance| et bonne journ[ée]e)?|thanks|thank you|many thanks"
+    r"|danke(?: schön| schoen)?|vielen dank)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+_NAME_LINE = re.compile(r"^\s*[A-ZÀ-Ý][\w'.-]*(?:[ -][A-ZÀ-Ý][\w'.-]*){0,3}\s*$")
+
+
+def _is_signature(line: str) -> bool:
+    return bool(_SIGNATURE.match(line)) and (not line.strip().startswith("--") or line.strip() in ("--", "-- "))
+
+
+def _own_end(lines: list[str]) -> int:
+    """The index of the first line of quoted or forwarded text (len(lines) when none)."""
+    for index, line in enumerate(lines):
+        if _QUOTE_HEADER.match(line) or _is_signature(line):
+            return index
+        if _FROM_LINE.match(line) and any(_SENT_LINE.match(nxt) for nxt in lines[index + 1 : index + 4]):
+            return index
+    return len(lines)
+
+
 def strip_quotes(text: str) -> tuple[str, list[str]]:
     """The sender's own words, and a note for each part removed (for the evidence)."""
     if "\n" not in text and ">" not in text and "-" not in text:
@@ -43,17 +66,25 @@ def strip_quotes(text: str) -> tuple[str, list[str]]:
     lines = text.split("\n")
     kept: list[str] = []
     notes: list[str] = []
+    end = _own_end(lines)
     for index, line in enumerate(lines):
         if _QUOTE_HEADER.match(line):
             notes.append(f"ignored quoted text after {line.strip()[:40]!r}")
             break
-        if _FROM_LINE.match(line) and any(_SENT_LINE.match(nxt) for nxt in lines[index + 1:index + 4]):
+        if _FROM_LINE.match(line) and any(_SENT_LINE.match(nxt) for nxt in lines[index + 1 : index + 4]):
             notes.append("ignored a forwarded/quoted header block")
             break
-        if _SIGNATURE.match(line) and (line.strip().startswith("--") is False or line.strip() in ("--", "-- ")):
+        if _is_signature(line):
             notes.append(f"ignored signature from {line.strip()[:30]!r}")
             break
-        if _CLOSING.match(line) and len([x for x in lines[index + 1:] if x.strip()]) <= 4:
+        after = [x for x in lines[index + 1 : end] if x.strip()]
+        if (
+            _CLOSING.match(line)
+            and len(after) <= 4
+            or _THANKS_CLOSING.match(line)
+            and 1 <= len(after) <= 2
+            and all(_NAME_LINE.match(x) for x in after)
+        ):
             notes.append(f"ignored closing and signature from {line.strip()[:30]!r}")
             break
         if _QUOTED_LINE.match(line):
@@ -65,8 +96,11 @@ def strip_quotes(text: str) -> tuple[str, list[str]]:
 
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|tr|fw|fwd|wg|rép|rep|antw|sv|réf)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-_OWN_ECHO = re.compile(r"confirm|bestätig|bestatig|annulation enregistr|réservation enregistr|your booking|"
-                       r"votre (réservation|annulation)|ihre (buchung|abmeldung|anmeldung)", re.IGNORECASE)
+_OWN_ECHO = re.compile(
+    r"confirm|bestätig|bestatig|annulation enregistr|réservation enregistr|your booking|"
+    r"votre (réservation|annulation)|ihre (buchung|abmeldung|anmeldung)",
+    re.IGNORECASE,
+)
 
 
 def clean_subject(subject: str | None) -> tuple[str, bool, bool]:
@@ -74,5 +108,5 @@ def clean_subject(subject: str | None) -> tuple[str, bool, bool]:
     if not subject:
         return "", False, False
     match = _REPLY_PREFIX.match(subject)
-    stripped = subject[match.end():] if match else subject
+    stripped = subject[match.end() :] if match else subject
     return stripped.strip(), match is not None, bool(_OWN_ECHO.search(stripped))

@@ -42,7 +42,7 @@ class CalendarData:
         self.ordered: tuple[date, ...] = tuple(days)
 
     def service_days(self, lo: date, hi: date, weekdays: frozenset[int] | None = None) -> list[date]:
-        days = self.ordered[bisect_left(self.ordered, lo):bisect_right(self.ordered, hi)]
+        days = self.ordered[bisect_left(self.ordered, lo) : bisect_right(self.ordered, hi)]
         if weekdays is None:
             return list(days)
         return [d for d in days if d.weekday() in weekdays]
@@ -137,16 +137,18 @@ class Resolver:
         self.past = past
 
     # single dates -------------------------------------------------------------------------------
-    def day_of(self, tokens: list[Token], *, base: date | None = None, month: int | None = None,
-               year: int | None = None) -> date:
+    def day_of(
+        self, tokens: list[Token], *, base: date | None = None, month: int | None = None, year: int | None = None
+    ) -> date:
         p = Parts.of(tokens)
         words = " ".join(t.text for t in tokens)
         today = self.today
         if p.rel is not None:
             result = today + timedelta(days=p.rel)
         elif p.day is not None:
-            result = self._day_month(p.day, p.month or month, p.year or year, base or today, words,
-                                     past=self.past and base is None)
+            result = self._day_month(
+                p.day, p.month or month, p.year or year, base or today, words, past=self.past and base is None
+            )
         elif p.weekday is not None:
             result = self._weekday(p.weekday, p.next, base, words)
         else:
@@ -155,8 +157,7 @@ class Resolver:
             raise UnclearError(f"{words!r}: {result.isoformat()} is not that weekday")
         return result
 
-    def _day_month(self, day: int, month: int | None, year: int | None, base: date, words: str, *,
-                   past: bool) -> date:
+    def _day_month(self, day: int, month: int | None, year: int | None, base: date, words: str, *, past: bool) -> date:
         if month is None:
             y, m = base.year, base.month
             for _ in range(14):
@@ -207,8 +208,12 @@ class Resolver:
         if feast in (1, 2, 3, 4):
             for c in upcoming:
                 for y in (c.start.year, c.end.year):
-                    fd = {1: date(y, 12, 25), 2: easter(y), 3: easter(y) + timedelta(days=39),
-                          4: easter(y) + timedelta(days=50)}[feast]
+                    fd = {
+                        1: date(y, 12, 25),
+                        2: easter(y),
+                        3: easter(y) + timedelta(days=39),
+                        4: easter(y) + timedelta(days=50),
+                    }[feast]
                     if c.contains(fd):
                         return c
             return None
@@ -218,12 +223,17 @@ class Resolver:
             return None
         return max(matching[:2], key=lambda c: (c.end - c.start).days) if feast else matching[0]
 
+    def current_holidays(self) -> Closure | None:
+        """The holidays under way today, else the next ones."""
+        now = next((c for c in self.data.closures if c.start <= self.today <= c.end), None)
+        return now or self.next_holidays()
+
     def next_holidays(self) -> Closure | None:
         return next((c for c in self.data.closures if c.start > self.today), None)
 
     # spans ------------------------------------------------------------------------------------------
     def item(self, span: Span, tokens: list[Token]) -> Item:
-        toks = tokens[span.start:span.end]
+        toks = tokens[span.start : span.end]
         words = " ".join(t.text for t in toks)
         kind = span.kind
         if kind == "past":
@@ -275,7 +285,7 @@ class Resolver:
             if t.sym in "WNnTDM":
                 seen_value = True
             elif seen_value and t.sym in "aUe":
-                return toks[:i], toks[i + 1:]
+                return toks[:i], toks[i + 1 :]
         raise UnclearError("unreadable range")
 
     def _range(self, toks: list[Token], words: str) -> tuple[date, date]:
@@ -294,8 +304,9 @@ class Resolver:
                 raise UnclearError(f"{words!r}: the range ends before it starts")
         else:
             lo = self.day_of(first)
-            hi = self.day_of(second, base=lo, month=p1.month if p2.month is None else None,
-                             year=p1.year if p2.year is None else None)
+            hi = self.day_of(
+                second, base=lo, month=p1.month if p2.month is None else None, year=p1.year if p2.year is None else None
+            )
         if hi < lo:
             raise UnclearError(f"{words!r}: the range ends before it starts")
         return lo, hi
@@ -341,7 +352,12 @@ class Resolver:
         return self.day_of(toks, base=None)
 
     def _start(self, toks: list[Token], words: str) -> date:
-        syms = "".join(t.sym for t in toks if t.sym not in "Lo")
+        syms = "".join(t.sym for t in toks if t.sym not in "Lox")
+        if syms[:1] in ("H", "X"):
+            closure = self.closure_for(toks) if "X" in syms or "M" in syms else self.current_holidays()
+            if closure is None:
+                raise UnclearError(f"{words!r}: no such holidays in the calendar")
+            return closure.end + timedelta(days=1)
         if syms and syms[0] == "M" and "N" not in syms and "n" not in syms:
             return max(self._month(toks, words)[0], self.today)
         return self.day_of(toks)

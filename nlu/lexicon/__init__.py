@@ -22,10 +22,19 @@ def _merge_words() -> dict[str, tuple[str, int]]:
     for module in LANGUAGES.values():
         for word, entry in module.WORDS.items():
             words.setdefault(word, entry)
-    words.update({
-        "_d0": ("D", 0), "_d2": ("D", 2), "_until": ("U", 0), "_starting": ("B", 0), "_back": ("O", 0),
-        "_noend": ("z", 0), "_schoolyear": ("G", 1), "_yearend": ("G", 0), "weekend": ("w", 0),
-    })
+    words.update(
+        {
+            "_d0": ("D", 0),
+            "_d2": ("D", 2),
+            "_until": ("U", 0),
+            "_starting": ("B", 0),
+            "_back": ("O", 0),
+            "_noend": ("z", 0),
+            "_schoolyear": ("G", 1),
+            "_yearend": ("G", 0),
+            "weekend": ("w", 0),
+        }
+    )
     return words
 
 
@@ -34,7 +43,8 @@ PHRASES: dict[str, str] = {phrase: rep for module in LANGUAGES.values() for phra
 ABBREVIATIONS: dict[str, dict[str, str]] = {lang: dict(module.ABBREVIATIONS) for lang, module in LANGUAGES.items()}
 STOPWORDS: dict[str, frozenset[str]] = {lang: module.STOPWORDS for lang, module in LANGUAGES.items()}
 VOCABULARY: frozenset[str] = frozenset(
-    set(WORDS) | {w for module in LANGUAGES.values() for w in module.STOPWORDS}
+    set(WORDS)
+    | {w for module in LANGUAGES.values() for w in module.STOPWORDS}
     | {w for module in LANGUAGES.values() for a in module.ABBREVIATIONS.items() for w in a}
 )
 
@@ -51,7 +61,7 @@ def _anchors(pattern: str) -> list[str] | None:
         return None if inner is None else ["*" + a for a in inner]
     if pattern.startswith("("):
         close = pattern.find(")")
-        group, after = pattern[1:close], pattern[close + 1:]
+        group, after = pattern[1:close], pattern[close + 1 :]
         if after[:1] in ("?", "*"):
             return _anchors(after[1:].lstrip())
         alternatives = [a.strip() for a in group.split("|")]
@@ -60,14 +70,28 @@ def _anchors(pattern: str) -> list[str] | None:
         return None
     match = re.match(r"[a-z _]+", pattern)
     prefix = match.group(0) if match else ""
-    if pattern[len(prefix):len(prefix) + 1] in ("?", "*", "{"):
+    if pattern[len(prefix) : len(prefix) + 1] in ("?", "*", "{"):
         prefix = prefix[:-1]
     return [prefix] if len(prefix.strip()) >= 2 else None
 
 
 _ANCHOR_OVERRIDES: dict[str, tuple[str, ...]] = {
-    "dont_cancel": ("annul", "desinscri", "cancel", "abmelden", "stornieren", "abbestellen"),
-    "negation": ("pas", "jamais", "plus", "aucun", "not", "never", "no longer", "nicht", "nie", "kein"),
+    "dont_cancel": ("ne ", "n ", "plus", "nicht", "doch", "do", "did", "no", "not"),
+    "negation": (
+        "pas",
+        "jamais",
+        "plus",
+        "aucun",
+        "non ",
+        "ne ",
+        "n ",
+        "not",
+        "never",
+        "no longer",
+        "nicht",
+        "nie",
+        "kein",
+    ),
 }
 
 

@@ -49,8 +49,13 @@ def _params() -> list[Any]:
 
 
 def _message(case: dict[str, Any]) -> Message:
-    return Message(text=case.get("text") or "", subject=case.get("subject"), channel=case["channel"],
-                   at=datetime.fromisoformat(case["at"]), children=tuple(case["children"]))
+    return Message(
+        text=case.get("text") or "",
+        subject=case.get("subject"),
+        channel=case["channel"],
+        at=datetime.fromisoformat(case["at"]),
+        children=tuple(case["children"]),
+    )
 
 
 @pytest.mark.parametrize("case", _params())
@@ -67,8 +72,12 @@ def test_enough_own_cases() -> None:
 
 
 def test_evidence_and_question(montval: Canteen) -> None:
-    case = {"text": "basil absent demain", "channel": "sms", "at": "2026-11-23T07:40:00+01:00",
-            "children": ["Alban", "Arielle", "Basile"]}
+    case = {
+        "text": "basil absent demain",
+        "channel": "sms",
+        "at": "2026-11-23T07:40:00+01:00",
+        "children": ["Alban", "Arielle", "Basile"],
+    }
     got = parse(_message(case), montval).to_json()
     assert any("one typo" in e for e in got["evidence"])
     case["text"] = "Annulez demain svp"

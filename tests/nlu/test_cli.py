@@ -17,10 +17,21 @@ CANTEEN = str(MONTVAL if MONTVAL.exists() else CONFIG_MONTVAL)
 def test_corpus_mode_prints_one_line_per_case_and_errors_per_bad_line(tmp_path: Path) -> None:
     corpus = tmp_path / "in.jsonl"
     corpus.write_text(
-        json.dumps({"id": "ok", "text": "Annulez demain svp", "channel": "sms", "at": "2026-11-23T07:40:00+01:00",
-                    "children": ["Léa"], "expect": {}}, ensure_ascii=False) + "\n"
+        json.dumps(
+            {
+                "id": "ok",
+                "text": "Annulez demain svp",
+                "channel": "sms",
+                "at": "2026-11-23T07:40:00+01:00",
+                "children": ["Léa"],
+                "expect": {},
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
         + "not json\n"
-        + json.dumps({"id": "late", "text": "x", "at": "2026-11-23T07:40:00", "children": []}) + "\n",
+        + json.dumps({"id": "late", "text": "x", "at": "2026-11-23T07:40:00", "children": []})
+        + "\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(nlu_group, ["parse", "--canteen", CANTEEN, str(corpus)])
@@ -33,8 +44,19 @@ def test_corpus_mode_prints_one_line_per_case_and_errors_per_bad_line(tmp_path: 
 
 
 def test_single_message_mode() -> None:
-    result = CliRunner().invoke(nlu_group, ["parse", "--canteen", CANTEEN, "--at", "2026-11-23T07:40:00+01:00",
-                                            "--children", "Alban,Basile", "basil absent demain"])
+    result = CliRunner().invoke(
+        nlu_group,
+        [
+            "parse",
+            "--canteen",
+            CANTEEN,
+            "--at",
+            "2026-11-23T07:40:00+01:00",
+            "--children",
+            "Alban,Basile",
+            "basil absent demain",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["commands"][0]["child"] == "Basile"
 

@@ -60,8 +60,12 @@ def test_lookup_tables_equal_the_lexicons() -> None:
 
 
 def test_synonyms_are_recognised() -> None:
-    kinds = {"all_children": "all_children", "both_children": "both_children", "vegetarian": "vegetarian",
-             "special": "special"}
+    kinds = {
+        "all_children": "all_children",
+        "both_children": "both_children",
+        "vegetarian": "vegetarian",
+        "special": "special",
+    }
     for block in _data()["nlu"]:
         if "synonym" in block:
             pattern = CUES[kinds[block["synonym"]]]
