@@ -12,6 +12,13 @@ from typing import Self
 
 from core.model import Child, Guardian, Household, LedgerEntry, Reservation
 from core.unit_of_work import AbstractUnitOfWork
+from tests.fake_pipeline import (
+    FakeConversationRepository,
+    FakeInboxRepository,
+    FakeOutboxRepository,
+    FakeStaffRepository,
+    PipelineState,
+)
 
 
 @dataclass
@@ -21,6 +28,7 @@ class _State:
     households: dict[int, Household] = field(default_factory=dict)
     reservations: dict[tuple[int, date], Reservation] = field(default_factory=dict)
     entries: list[LedgerEntry] = field(default_factory=list)
+    pipeline: PipelineState = field(default_factory=PipelineState)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -188,6 +196,11 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.households = FakeHouseholdRepository(self)
         self.reservations = FakeReservationRepository(self)
         self.ledger = FakeLedgerRepository(self)
+        pipeline, new_id = (lambda: self.state.pipeline), (lambda: self.state.new_id())
+        self.inbox = FakeInboxRepository(pipeline, new_id)
+        self.outbox = FakeOutboxRepository(pipeline, new_id)
+        self.conversations = FakeConversationRepository(pipeline, new_id)
+        self.staff = FakeStaffRepository(pipeline, new_id)
 
     def __enter__(self) -> Self:
         if self.depth == 0:

@@ -26,6 +26,7 @@ def outgoing_message(row: Row[Any]) -> OutgoingMessage:
         references=tuple(row.references),
         html=row.html,
         inbound_id=row.inbound_id,
+        attempts=row.attempts,
         id=row.id,
     )
 
@@ -51,7 +52,7 @@ class SqlOutboxRepository:
             "references": list(message.references),
             "created_at": created_at,
             "status": DeliveryStatus.PENDING.value,
-            "attempts": 0,
+            "attempts": message.attempts,
             "next_attempt_at": created_at,
         }
         message_id = self._c().execute(t.insert().values(values).returning(t.c.id)).scalar_one()

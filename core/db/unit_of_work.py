@@ -9,9 +9,13 @@ from typing import Self
 from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.orm import Session
 
+from core.db.conversations import SqlConversationRepository
 from core.db.engine import make_engine
+from core.db.inbox import SqlInboxRepository
+from core.db.outbox import SqlOutboxRepository
 from core.db.repositories import SqlHouseholdRepository, SqlLedgerRepository, SqlReservationRepository
 from core.db.rows import TransactionCache
+from core.db.staff import SqlStaffRepository
 from core.db.tables import households
 from core.unit_of_work import AbstractUnitOfWork
 
@@ -40,6 +44,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.households = SqlHouseholdRepository(self._current_connection, self._cache)
         self.reservations = SqlReservationRepository(self._current_connection)
         self.ledger = SqlLedgerRepository(self._current_connection, self._cache)
+        self.inbox = SqlInboxRepository(self._current_connection)
+        self.outbox = SqlOutboxRepository(self._current_connection)
+        self.conversations = SqlConversationRepository(self._current_connection)
+        self.staff = SqlStaffRepository(self._current_connection)
 
     @classmethod
     def from_engine(cls, engine: Engine) -> SqlAlchemyUnitOfWork:
