@@ -78,12 +78,8 @@ def strip_quotes(text: str) -> tuple[str, list[str]]:
             notes.append(f"ignored signature from {line.strip()[:30]!r}")
             break
         after = [x for x in lines[index + 1 : end] if x.strip()]
-        if (
-            _CLOSING.match(line)
-            and len(after) <= 4
-            or _THANKS_CLOSING.match(line)
-            and 1 <= len(after) <= 2
-            and all(_NAME_LINE.match(x) for x in after)
+        if (_CLOSING.match(line) and len(after) <= 4) or (
+            _THANKS_CLOSING.match(line) and 1 <= len(after) <= 2 and all(_NAME_LINE.match(x) for x in after)
         ):
             notes.append(f"ignored closing and signature from {line.strip()[:30]!r}")
             break
