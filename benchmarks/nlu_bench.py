@@ -42,9 +42,16 @@ def main() -> None:
 
     canteen = load_canteen(args.canteen)
     cases = _cases(args.corpus)
-    messages = [Message(text=c.get("text") or "", subject=c.get("subject"), channel=c.get("channel", "sms"),
-                        at=datetime.fromisoformat(c["at"]), children=tuple(c.get("children", ())))
-                for c in cases]
+    messages = [
+        Message(
+            text=c.get("text") or "",
+            subject=c.get("subject"),
+            channel=c.get("channel", "sms"),
+            at=datetime.fromisoformat(c["at"]),
+            children=tuple(c.get("children", ())),
+        )
+        for c in cases
+    ]
     for m in messages:  # warm-up: caches, regex compilation
         parse(m, canteen)
 

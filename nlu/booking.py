@@ -116,6 +116,10 @@ def build(
             (excepts if item.kind == "except" else items).append(item)
             notes.append(item.note)
         back = any(t.sym == "O" for t in analysis.tokens[clause.start : clause.end])
+        if back and items and frame.action == "reserve":
+            if not any(c.has("cancel") for c in analysis.clauses):
+                raise DeferError("clarify", "eats again from that day: that day only, or every day from then?", "date")
+            frame.action = None  # "il est malade, il mange à nouveau jeudi": the absence ends
         if items:
             try:
                 frame.days, note = booking_days(items, excepts, back, resolver)

@@ -43,7 +43,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     ("week", rf"S[FoL]*(?:{_DX}|{_DAYNUM}o?M?)|[CK]S|SK|S"),
     ("until", rf"UL?I?(?:{_DX}|{_DAYNUM}|H[oL]*(?:X|M)?|L?XH?|Z[oFL]*(?:M|S|Q|y|G)|G|M|Z)I?"),
-    ("fromon", rf"BL?(?:{_DX}|{_DAYNUM}|{_MONTHS})|F{_MONTHS}(?![aU])|V[Lx]?(?:H[oL]*(?:X|M)?|L?XH)"),
+    ("fromon", rf"BL?(?:[CK]S|SK|{_DX}|{_DAYNUM}|{_MONTHS})|F{_MONTHS}(?![aU])|V[Lx]?(?:H[oL]*(?:X|M)?|L?XH)"),
     ("recur", r"R[Lx]?(?:[PW](?:,?e?L?[PW])*|J)|P(?:,?e?L?[PW])*|LW(?=B)"),
     ("except", rf"E[Lx]?(?:{_DX}|P|J)(?:,?e?[Lx]?(?:{_DX}|P))*"),
     ("holiday", r"H[oL]*(?:X|M)|L?XH"),

@@ -353,6 +353,9 @@ class Resolver:
 
     def _start(self, toks: list[Token], words: str) -> date:
         syms = "".join(t.sym for t in toks if t.sym not in "Lox")
+        if "S" in syms and syms[:1] in ("K", "S", "C"):
+            monday = self.today - timedelta(days=self.today.weekday())
+            return monday + timedelta(days=7) if "K" in syms else self.today
         if syms[:1] in ("H", "X"):
             closure = self.closure_for(toks) if "X" in syms or "M" in syms else self.current_holidays()
             if closure is None:

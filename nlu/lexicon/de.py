@@ -303,6 +303,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(meine|unsere) (buchungen|anmeldungen)",
         r"was ist gebucht",
     ),
+    "confirm": (r"bestatig\w*",),
     "vegetarian": (r"vegetarisch\w*", r"vegi", r"veggie", r"fleischlos\w*", r"ohne fleisch"),
     "special": (r"spezial\w*", r"glutenfrei\w*", r"laktosefrei\w*", r"ohne gluten", r"sonder\w*"),
     "normal": (r"normal\w* (essen|menu|mahlzeit)",),

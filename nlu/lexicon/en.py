@@ -186,6 +186,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"flu",
         r"not (be )?(at|in|for|having) (lunch|the canteen|school lunch)",
         r"off",
+        r"miss\w*",
     ),
     "reserve": (
         r"book\w*",
@@ -303,6 +304,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(my|our) bookings",
         r"which days",
     ),
+    "confirm": (r"confirm\w*",),
     "vegetarian": (r"vegetarian", r"veggie", r"veg", r"meat free", r"no meat", r"without meat"),
     "special": (r"special", r"gluten free", r"lactose free", r"dairy free", r"no gluten"),
     "normal": (r"normal (meal|lunch|menu)", r"regular (meal|lunch|menu)", r"standard (meal|lunch|menu)"),
