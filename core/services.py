@@ -102,7 +102,7 @@ def handle_reserve(command: ReserveMeal, ctx: Context) -> CommandResult:
     violation = violation or rules.check_balance(ctx.balance(household_id), price)
     if violation:
         return _refused_by(command, ctx, household_id, violation)
-    ctx.uow.reservations.add(
+    ctx.uow.add_reservation(
         Reservation(
             child_id=command.child_id,
             day=command.day,
@@ -111,10 +111,8 @@ def handle_reserve(command: ReserveMeal, ctx: Context) -> CommandResult:
             booked_at=ctx.now,
             source=command.source,
             household_id=household_id,
-        )
-    )
-    ctx.uow.ledger.add(
-        ledger.meal_charge(household_id, command.child_id, command.day, meal, price, ctx.now, command.source)
+        ),
+        ledger.meal_charge(household_id, command.child_id, command.day, meal, price, ctx.now, command.source),
     )
     return _done(command, ctx, household_id, meal=meal, price=price, day=command.day)
 
@@ -136,11 +134,12 @@ def handle_cancel(command: CancelMeal, ctx: Context) -> CommandResult:
     violation = None if command.override else rules.check_cutoff(canteen, command.day, booked.meal, ctx.now)
     if violation:
         return _refused_by(command, ctx, household_id, violation)
-    ctx.uow.reservations.remove(command.child_id, command.day)
-    ctx.uow.ledger.add(
+    ctx.uow.remove_reservation(
+        command.child_id,
+        command.day,
         ledger.meal_credit(
             household_id, command.child_id, command.day, booked.meal, booked.price, ctx.now, command.source
-        )
+        ),
     )
     return _done(command, ctx, household_id, meal=booked.meal, price=booked.price, day=command.day)
 
@@ -273,9 +272,14 @@ def execute_commands(
     rules.require_aware(now)
     results: list[CommandResult | None] = [None] * len(commands)
     ctx = Context(uow, canteens, now)
-    concerned = {household_of(command, uow) for command in commands}
-    for household_id in sorted(h for h in concerned if h is not None):
-        uow.lock_household(household_id)
+    child_ids = [command.child_id for command in commands if isinstance(command, ReserveMeal | CancelMeal)]
+    if len(child_ids) == len(commands):
+        # Only children's accounts: find the children and lock their households together.
+        uow.lock_households_of_children(sorted(set(child_ids)))
+    else:
+        concerned = {household_of(command, uow) for command in commands}
+        for household_id in sorted(h for h in concerned if h is not None):
+            uow.lock_household(household_id)
     for index in application_order(commands):
         command = commands[index]
         results[index] = HANDLERS[type(command)](command, ctx)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -214,3 +214,24 @@ class AbstractUnitOfWork(ABC):
     @abstractmethod
     def lock_household(self, household_id: int) -> None:
         """Serialise writers on one household's account until the transaction ends."""
+
+    # Steps of a command that an implementation may do in fewer round trips (the defaults use the repositories).
+
+    def lock_households_of_children(self, child_ids: Iterable[int]) -> None:
+        """Lock the households of these children, as `lock_household` would in ascending household id order.
+
+        Unknown children are skipped (their commands are refused later). A database may find the
+        children and lock their households in one statement.
+        """
+        found = (self.households.child(child_id) for child_id in child_ids)
+        for household_id in sorted({c.household_id for c in found if c is not None and c.household_id is not None}):
+            self.lock_household(household_id)
+
+    def add_reservation(self, reservation: Reservation, charge: LedgerEntry) -> tuple[Reservation, LedgerEntry]:
+        """Store a reservation and the ledger entry that pays for it; both as stored (with their ids)."""
+        return self.reservations.add(reservation), self.ledger.add(charge)
+
+    def remove_reservation(self, child_id: int, day: date, credit: LedgerEntry) -> LedgerEntry:
+        """Remove the reservation of `child_id` on `day` and add the entry crediting it back (as stored)."""
+        self.reservations.remove(child_id, day)
+        return self.ledger.add(credit)

@@ -6,24 +6,27 @@ import builtins
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, delete, func, insert, select, union, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, select, union, update
 
 from core.canteen import MealType
 from core.db.rows import ConnectionGetter, TransactionCache
+from core.db.statements import run
 from core.db.tables import children, guardian_emails, guardian_phones, guardians, households
 from core.model import Child, Guardian, Household
 
 _CHILD_BY_ID = select(children).where(children.c.id == bindparam("child_id"))
 
 
-def _child(row: Row[Any]) -> Child:
+def _child(row: Sequence[Any]) -> Child:
+    """A child from a row of `select(children)` (columns in table order)."""
+    id_, household_id, first_name, canteen_id, default_meal, allergy_note = row
     return Child(
-        first_name=row.first_name,
-        canteen_id=row.canteen_id,
-        default_meal=MealType(row.default_meal),
-        allergy_note=row.allergy_note,
-        id=row.id,
-        household_id=row.household_id,
+        first_name=first_name,
+        canteen_id=canteen_id,
+        default_meal=MealType(default_meal),
+        allergy_note=allergy_note,
+        id=id_,
+        household_id=household_id,
     )
 
 
@@ -124,10 +127,10 @@ class SqlHouseholdRepository:
     def child(self, child_id: int) -> Child | None:
         row = self._cache.children.get(child_id)
         if row is None:
-            row = self._c().execute(_CHILD_BY_ID, {"child_id": child_id}).first()
-            if row is None:
+            rows = run(self._c(), _CHILD_BY_ID, {"child_id": child_id})
+            if not rows:
                 return None
-            self._cache.children[child_id] = row
+            row = self._cache.children[child_id] = rows[0]
         return _child(row)
 
     def list(self) -> Sequence[Household]:

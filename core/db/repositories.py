@@ -8,73 +8,127 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, delete, func, insert, literal_column, select
+from sqlalchemy import ColumnElement, Row, and_, bindparam, delete, func, insert, literal_column, select
 
 from core.canteen import MealType
 from core.db.households import SqlHouseholdRepository
-from core.db.rows import ConnectionGetter, TransactionCache, source_of, source_values, to_money
+from core.db.rows import CHILD_HOUSEHOLD, ConnectionGetter, TransactionCache, source_of, to_money, value_binds
+from core.db.statements import run, utc
 from core.db.tables import children, ledger_entries, reservations
-from core.model import EntryKind, LedgerEntry, PaymentMethod, Reservation
+from core.model import EntryKind, LedgerEntry, PaymentMethod, Reservation, Source
 
 __all__ = ["SqlHouseholdRepository", "SqlLedgerRepository", "SqlReservationRepository", "to_money"]
 
+ENTRY_COLUMNS = tuple(column.key for column in ledger_entries.c if column.key != "id")
+_RESERVATION_FIELDS = tuple(column.key for column in reservations.c if column.key != "id")
+
 _RESERVATION = select(reservations).where(
-    reservations.c.child_id == bindparam("child_id"), reservations.c.day == bindparam("day")
-)
-_HOUSEHOLD_OF_CHILD = select(children.c.household_id).where(children.c.id == bindparam("of_child")).scalar_subquery()
-_INSERT_RESERVATION = insert(reservations).returning(reservations.c.id, reservations.c.household_id)
-_INSERT_RESERVATION_OF_CHILD = _INSERT_RESERVATION.values(household_id=_HOUSEHOLD_OF_CHILD)
-_DELETE_RESERVATION = delete(reservations).where(
     reservations.c.child_id == bindparam("child_id"), reservations.c.day == bindparam("day")
 )
 _BALANCE = select(func.coalesce(func.sum(ledger_entries.c.amount), literal_column("0"))).where(
     ledger_entries.c.household_id == bindparam("household_id")
 )
-
-
-def _reservation(row: Row[Any]) -> Reservation:
-    return Reservation(
-        child_id=row.child_id,
-        day=row.day,
-        meal=MealType(row.meal),
-        price=to_money(row.price),
-        booked_at=row.booked_at,
-        source=source_of(row),
-        household_id=row.household_id,
-        id=row.id,
+# The reservation (NULLs when there is none) and the balance of a household whose writers are serialised.
+_ONE_ROW = select(literal_column("1").label("one")).subquery("one_row")
+_RESERVATION_AND_BALANCE = select(*reservations.c, _BALANCE.scalar_subquery().label("balance")).select_from(
+    _ONE_ROW.outerjoin(
+        reservations, and_(reservations.c.child_id == bindparam("child_id"), reservations.c.day == bindparam("day"))
     )
+)
+_HOUSEHOLD_OF_CHILD = select(children.c.household_id).where(children.c.id == bindparam("of_child")).scalar_subquery()
+_INSERT_RESERVATION = (
+    insert(reservations)
+    .values(value_binds(reservations, _RESERVATION_FIELDS, "r_"))
+    .returning(reservations.c.id, reservations.c.household_id)
+)
+_INSERT_RESERVATION_OF_CHILD = (
+    insert(reservations)
+    .values({**value_binds(reservations, _RESERVATION_FIELDS, "r_"), "household_id": _HOUSEHOLD_OF_CHILD})
+    .returning(reservations.c.id, reservations.c.household_id)
+)
+_DELETE_RESERVATION = delete(reservations).where(
+    reservations.c.child_id == bindparam("child_id"), reservations.c.day == bindparam("day")
+)
+_INSERT_ENTRY = (
+    insert(ledger_entries).values(value_binds(ledger_entries, ENTRY_COLUMNS, "e_")).returning(ledger_entries.c.id)
+)
+
+# PostgreSQL only: a reservation and its charge, or a cancellation and its credit, in one statement.
+_BOOK_CTE = _INSERT_RESERVATION.cte("booked")
+_CHARGE_CTE = _INSERT_ENTRY.cte("charged")
+BOOK = select(_BOOK_CTE.c.id, _BOOK_CTE.c.household_id, _CHARGE_CTE.c.id.label("entry_id"))
+_UNBOOK_CTE = _DELETE_RESERVATION.returning(reservations.c.id).cte("unbooked")
+UNBOOK = _INSERT_ENTRY.add_cte(_UNBOOK_CTE)
+
+
+def _reservation(row: Sequence[Any]) -> Reservation:
+    """A reservation from a row of `select(reservations)` (columns in table order)."""
+    (id_, child_id, day, meal, price, booked_at, channel, message_id, staff_user, household_id) = row[:10]
+    return Reservation(
+        child_id=child_id,
+        day=day,
+        meal=MealType(meal),
+        price=to_money(price),
+        booked_at=utc(booked_at),
+        source=Source(channel, message_id, staff_user),
+        household_id=household_id,
+        id=id_,
+    )
+
+
+def reservation_values(reservation: Reservation) -> dict[str, Any]:
+    """Parameters of the reservation inserts (`r_` names)."""
+    source = reservation.source
+    return {
+        "r_child_id": reservation.child_id,
+        "r_day": reservation.day,
+        "r_meal": MealType(reservation.meal).value,
+        "r_price": reservation.price,
+        "r_booked_at": utc(reservation.booked_at),
+        "r_source_channel": source.channel,
+        "r_source_message_id": source.message_id,
+        "r_source_staff_user": source.staff_user,
+        "r_household_id": reservation.household_id,
+    }
 
 
 class SqlReservationRepository:
     """Reservations; the (child_id, day) unique constraint refuses a second booking of a child on a day."""
 
-    def __init__(self, connection: ConnectionGetter) -> None:
+    def __init__(self, connection: ConnectionGetter, cache: TransactionCache) -> None:
         self._c = connection
+        self._cache = cache
 
     def get(self, child_id: int, day: date) -> Reservation | None:
-        row = self._c().execute(_RESERVATION, {"child_id": child_id, "day": day}).first()
-        return _reservation(row) if row else None
+        """The reservation; when the child's household is locked, its balance comes in the same statement.
+
+        The statement runs after the lock was taken, so it sees every entry committed before the lock
+        was granted (READ COMMITTED: a new snapshot per statement) and the balance may be cached.
+        """
+        params: dict[str, Any] = {"child_id": child_id, "day": day}
+        child = self._cache.children.get(child_id)
+        household_id = child[CHILD_HOUSEHOLD] if child is not None else None
+        cache = self._cache
+        if household_id is not None and household_id not in cache.balances and cache.balance_is_stable(household_id):
+            params["household_id"] = household_id
+            row = run(self._c(), _RESERVATION_AND_BALANCE, params)[0]
+            cache.balances[household_id] = to_money(row[-1])
+            return _reservation(row) if row[0] is not None else None
+        rows = run(self._c(), _RESERVATION, params)
+        return _reservation(rows[0]) if rows else None
 
     def add(self, reservation: Reservation) -> Reservation:
-        values: dict[str, Any] = {
-            "child_id": reservation.child_id,
-            "day": reservation.day,
-            "meal": MealType(reservation.meal).value,
-            "price": reservation.price,
-            "booked_at": reservation.booked_at,
-            **source_values(reservation.source),
-        }
+        values = reservation_values(reservation)
         if reservation.household_id is None:  # taken from the child, in the same statement
             statement = _INSERT_RESERVATION_OF_CHILD
             values["of_child"] = reservation.child_id
         else:
             statement = _INSERT_RESERVATION
-            values["household_id"] = reservation.household_id
-        row = self._c().execute(statement, values).one()
-        return replace(reservation, id=row.id, household_id=row.household_id)
+        reservation_id, household_id = run(self._c(), statement, values)[0]
+        return replace(reservation, id=reservation_id, household_id=household_id)
 
     def remove(self, child_id: int, day: date) -> None:
-        self._c().execute(_DELETE_RESERVATION, {"child_id": child_id, "day": day})
+        run(self._c(), _DELETE_RESERVATION, {"child_id": child_id, "day": day})
 
     def for_children(self, child_ids: Sequence[int], start: date, end: date) -> Sequence[Reservation]:
         if not child_ids:
@@ -115,25 +169,26 @@ def _entry(row: Row[Any]) -> LedgerEntry:
     )
 
 
-def _entry_values(entry: LedgerEntry) -> dict[str, Any]:
+def entry_values(entry: LedgerEntry) -> dict[str, Any]:
+    """Parameters of the ledger entry inserts (`e_` names)."""
+    source = entry.source
     return {
-        "household_id": entry.household_id,
-        "kind": EntryKind(entry.kind).value,
-        "amount": entry.amount,
-        "at": entry.at,
-        "child_id": entry.child_id,
-        "day": entry.day,
-        "meal": MealType(entry.meal).value if entry.meal is not None else None,
-        "method": PaymentMethod(entry.method).value if entry.method is not None else None,
-        "reference": entry.reference,
-        "iban": entry.iban,
-        "memo": entry.memo,
-        "reverses": entry.reverses,
-        **source_values(entry.source),
+        "e_household_id": entry.household_id,
+        "e_kind": EntryKind(entry.kind).value,
+        "e_amount": entry.amount,
+        "e_at": utc(entry.at),
+        "e_child_id": entry.child_id,
+        "e_day": entry.day,
+        "e_meal": MealType(entry.meal).value if entry.meal is not None else None,
+        "e_method": PaymentMethod(entry.method).value if entry.method is not None else None,
+        "e_reference": entry.reference,
+        "e_iban": entry.iban,
+        "e_memo": entry.memo,
+        "e_reverses": entry.reverses,
+        "e_source_channel": source.channel,
+        "e_source_message_id": source.message_id,
+        "e_source_staff_user": source.staff_user,
     }
-
-
-_INSERT_ENTRY = insert(ledger_entries).returning(ledger_entries.c.id)
 
 
 class SqlLedgerRepository:
@@ -144,7 +199,11 @@ class SqlLedgerRepository:
         self._cache = cache
 
     def add(self, entry: LedgerEntry) -> LedgerEntry:
-        entry_id = self._c().execute(_INSERT_ENTRY, _entry_values(entry)).scalar_one()
+        entry_id = run(self._c(), _INSERT_ENTRY, entry_values(entry))[0][0]
+        return self.added(entry, entry_id)
+
+    def added(self, entry: LedgerEntry, entry_id: int) -> LedgerEntry:
+        """`entry` as stored under `entry_id` (by `add` or a combined statement); moves a cached balance."""
         balances = self._cache.balances
         if entry.household_id in balances:
             balances[entry.household_id] = to_money(balances[entry.household_id] + entry.amount)
@@ -157,7 +216,7 @@ class SqlLedgerRepository:
         cached = self._cache.balances.get(household_id)
         if cached is not None:
             return cached
-        balance = to_money(self._c().execute(_BALANCE, {"household_id": household_id}).scalar_one())
+        balance = to_money(run(self._c(), _BALANCE, {"household_id": household_id})[0][0])
         if self._cache.balance_is_stable(household_id):
             self._cache.balances[household_id] = balance
         return balance

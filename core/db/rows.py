@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import BindParameter, Connection, Row, Table, bindparam
 
 from core.model import Source
 
 ConnectionGetter = Callable[[], Connection]
 CENT = Decimal("0.01")
+CHILD_HOUSEHOLD = 1  # index of household_id in a row of `select(children)` (table order)
 
 
 def to_money(value: Any) -> Decimal:
@@ -34,6 +35,15 @@ def source_values(source: Source) -> dict[str, str | None]:
     }
 
 
+def value_binds(table: Table, names: Iterable[str], prefix: str) -> dict[str, BindParameter[Any]]:
+    """Named, typed parameters for an INSERT's VALUES: column `x` takes parameter `prefix + x`.
+
+    Explicit names keep the compiled SQL independent of the parameters given (see core.db.statements)
+    and let two inserts share one statement (a CTE) without clashing.
+    """
+    return {name: bindparam(prefix + name, type_=table.c[name].type) for name in names}
+
+
 @dataclass
 class TransactionCache:
     """What one transaction may remember instead of asking the database again; cleared when it ends.
@@ -41,13 +51,14 @@ class TransactionCache:
     Balances are cached only for households whose writers are serialised for the rest of the transaction:
     those locked with `lock_household` (PostgreSQL), or all of them when the transaction holds the
     database's write lock (SQLite, BEGIN IMMEDIATE). The cached balance then moves with every entry this
-    transaction adds, so it always equals the SQL SUM. Child rows are cached by id for the transaction.
+        transaction adds, so it always equals the SQL SUM. Child rows (`select(children)`, table order) are
+    cached by id for the transaction.
     """
 
     whole_database_locked: bool = False
     locked: set[int] = field(default_factory=set)
     balances: dict[int, Decimal] = field(default_factory=dict)
-    children: dict[int, Row[Any]] = field(default_factory=dict)
+    children: dict[int, Sequence[Any]] = field(default_factory=dict)
 
     def clear(self) -> None:
         self.locked.clear()

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Connection, Engine, Integer, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from core.db.conversations import SqlConversationRepository
 from core.db.engine import make_engine
 from core.db.inbox import SqlInboxRepository
 from core.db.outbox import SqlOutboxRepository
-from core.db.repositories import SqlHouseholdRepository, SqlLedgerRepository, SqlReservationRepository
-from core.db.rows import TransactionCache
+from core.db.repositories import (
+    BOOK,
+    UNBOOK,
+    SqlHouseholdRepository,
+    SqlLedgerRepository,
+    SqlReservationRepository,
+    entry_values,
+    reservation_values,
+)
+from core.db.rows import CHILD_HOUSEHOLD, TransactionCache
 from core.db.staff import SqlStaffRepository
-from core.db.tables import households
+from core.db.statements import run
+from core.db.tables import children, households
+from core.model import LedgerEntry, Reservation
 from core.unit_of_work import AbstractUnitOfWork
 
 _LOCK_HOUSEHOLD = select(households.c.id).where(households.c.id == bindparam("household_id")).with_for_update()
+# PostgreSQL: the children, their households locked in ascending id order (the rows are locked as sorted).
+_LOCK_HOUSEHOLDS_OF_CHILDREN = (
+    select(children)
+    .join(households, households.c.id == children.c.household_id)
+    .where(children.c.id == any_(bindparam("child_ids", type_=ARRAY(Integer))))
+    .order_by(households.c.id)
+    .with_for_update(of=households)
+)
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
@@ -42,8 +63,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self._dialect = ""
         self._cache = TransactionCache()
         self.households = SqlHouseholdRepository(self._current_connection, self._cache)
-        self.reservations = SqlReservationRepository(self._current_connection)
-        self.ledger = SqlLedgerRepository(self._current_connection, self._cache)
+        self.reservations = SqlReservationRepository(self._current_connection, self._cache)
+        self._ledger = SqlLedgerRepository(self._current_connection, self._cache)
+        self.ledger = self._ledger
         self.inbox = SqlInboxRepository(self._current_connection)
         self.outbox = SqlOutboxRepository(self._current_connection)
         self.conversations = SqlConversationRepository(self._current_connection)
@@ -109,16 +131,20 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         return self._current_connection()
 
     def _current_connection(self) -> Connection:
-        # The transaction begins on first use (SQLite: BEGIN IMMEDIATE, see core.db.engine).
-        if self._connection is None:
+        # The transaction begins on first use (SQLite: BEGIN IMMEDIATE, see core.db.engine), explicitly:
+        # hot statements go to the driver directly (core.db.statements) and would not autobegin it.
+        connection = self._connection
+        if connection is None:
             if not self._active:
                 raise RuntimeError("the unit of work is used outside its `with` block")
             if self._session is not None:
-                self._connection = self.session.connection()
+                connection = self._connection = self.session.connection()
             else:
                 assert self._engine is not None
-                self._connection = self._engine.connect()
-        return self._connection
+                connection = self._connection = self._engine.connect()
+        if not connection.in_transaction():
+            connection.begin()
+        return connection
 
     def commit(self) -> None:
         if self._session is not None:
@@ -153,5 +179,34 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         """
         connection = self._current_connection()
         if self._dialect != "sqlite" and household_id not in self._cache.locked:
-            connection.execute(_LOCK_HOUSEHOLD, {"household_id": household_id})
+            run(connection, _LOCK_HOUSEHOLD, {"household_id": household_id})
             self._cache.locked.add(household_id)
+
+    def lock_households_of_children(self, child_ids: Iterable[int]) -> None:
+        """PostgreSQL: one statement finds the children and locks their households (ascending ids, like
+        `lock_household` one by one); the child rows are kept for the transaction. SQLite: the children
+        are looked up, the write lock is already held (see `lock_household`)."""
+        if self._dialect == "sqlite":
+            super().lock_households_of_children(child_ids)
+            return
+        cache = self._cache
+        rows = run(self._current_connection(), _LOCK_HOUSEHOLDS_OF_CHILDREN, {"child_ids": list(child_ids)})
+        for row in rows:
+            cache.children[row[0]] = row
+            cache.locked.add(row[CHILD_HOUSEHOLD])
+
+    def add_reservation(self, reservation: Reservation, charge: LedgerEntry) -> tuple[Reservation, LedgerEntry]:
+        """PostgreSQL: both rows in one statement (two INSERTs as CTEs)."""
+        if self._dialect == "sqlite" or reservation.household_id is None:
+            return super().add_reservation(reservation, charge)
+        params = reservation_values(reservation) | entry_values(charge)
+        reservation_id, household_id, entry_id = run(self._current_connection(), BOOK, params)[0]
+        return replace(reservation, id=reservation_id, household_id=household_id), self._ledger.added(charge, entry_id)
+
+    def remove_reservation(self, child_id: int, day: date, credit: LedgerEntry) -> LedgerEntry:
+        """PostgreSQL: the DELETE (as a CTE) and the INSERT in one statement."""
+        if self._dialect == "sqlite":
+            return super().remove_reservation(child_id, day, credit)
+        params = {"child_id": child_id, "day": day} | entry_values(credit)
+        entry_id = run(self._current_connection(), UNBOOK, params)[0][0]
+        return self._ledger.added(credit, entry_id)
