@@ -77,9 +77,25 @@ class Token(NamedTuple):
     start: int = 0
 
 
+def _latin_table() -> dict[int, str]:
+    """Every lower-case Latin letter with diacritics mapped to its ASCII base letters (one translate call)."""
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        if char.lower() != char:
+            continue
+        base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+        if base:
+            table[code] = base
+    return table
+
+
+_FOLD = {**_latin_table(), **_TRANSLATE}
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes, no emoji; hyphens inside words become spaces."""
-    text = text.translate(_TRANSLATE).lower()
+    text = text.lower().translate(_FOLD)
     if not text.isascii():
         text = _SYMBOLS.sub(" ", text)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
