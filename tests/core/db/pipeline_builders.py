@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -51,15 +51,24 @@ def inbound(
     channel: str = "email",
     sender: str = "anne.dupont@example.org",
     at: datetime = NOW,
-    **fields: object,
+    *,
+    text: str = "Pas de cantine pour Léa lundi",
+    raw: bytes = b"",
+    thread_ids: tuple[str, ...] = (),
+    signals: frozenset[str] = frozenset(),
+    signal_notes: Mapping[str, str] | None = None,
 ) -> InboundMessage:
-    values: dict[str, object] = {"text": "Pas de cantine pour Léa lundi", "subject": "Lundi"} | fields
     return InboundMessage(
         channel=channel,
         external_id=external_id,
         sender=sender,
+        text=text,
         received_at=at,
-        **values,  # type: ignore[arg-type]
+        subject="Lundi",
+        raw=raw,
+        thread_ids=thread_ids,
+        signals=signals,
+        signal_notes=dict(signal_notes or {}),
     )
 
 
