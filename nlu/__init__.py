@@ -6,16 +6,19 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from nlu.model import Command, Interpretation, Message, Period, Question
+    from nlu.clarify import answer
+    from nlu.model import Command, Interpretation, Message, PendingCommand, Period, Question
     from nlu.parser import parse
 
-__all__ = ["Command", "Interpretation", "Message", "Period", "Question", "parse"]
+__all__ = ["Command", "Interpretation", "Message", "PendingCommand", "Period", "Question", "answer", "parse"]
 _LAZY = {
     "Command": "nlu.model",
     "Interpretation": "nlu.model",
     "Message": "nlu.model",
+    "PendingCommand": "nlu.model",
     "Period": "nlu.model",
     "Question": "nlu.model",
+    "answer": "nlu.clarify",
     "parse": "nlu.parser",
 }
 

@@ -61,14 +61,25 @@ def _negates_cancel(clause: Clause) -> bool:
     return any(0 <= k.start - n.end <= 1 for k in clause.cues if k.kind == "cancel" for n in negations)
 
 
-def clause_children(clause: Clause, household: tuple[str, ...]) -> tuple[tuple[str, ...] | None, list[str]]:
-    """The children a clause designates (None when it names none)."""
+PLACEHOLDER = "\x00"  # the child still to be asked for, in pending commands
+
+
+def _iso(days: tuple[date, ...]) -> tuple[str, ...]:
+    return tuple(d.isoformat() for d in days)
+
+
+def clause_children(
+    clause: Clause, household: tuple[str, ...], placeholder: bool = False
+) -> tuple[tuple[str, ...] | None, list[str]]:
+    """The children a clause designates (None when it names none); with placeholder, PLACEHOLDER for the unknown."""
     names: list[str] = []
     notes: list[str] = []
     for m in clause.mentions:
         if m.how == "unknown":
             raise DeferError("staff", "a name in the message matches no child of the household", "child", household)
-        if m.how == "ambiguous":
+        if m.how == "ambiguous" and placeholder:
+            names.append(PLACEHOLDER)
+        elif m.how == "ambiguous":
             raise DeferError("clarify", f"the name could be {' or '.join(m.children)}", "child", m.children)
         for child in m.children:
             if child not in names:
@@ -80,10 +91,14 @@ def clause_children(clause: Clause, household: tuple[str, ...]) -> tuple[tuple[s
     if clause.has("both_children"):
         if len(household) == 2:
             return household, [f"children: both ({', '.join(household)})"]
+        if placeholder:
+            return (PLACEHOLDER,), notes
         raise DeferError("clarify", f"'both' in a household of {len(household)}: which children?", "child", household)
     if clause.has("my_child"):
         if len(household) == 1:
             return household, [f"children: 'my child' = {household[0]} (only child)"]
+        if placeholder:
+            return (PLACEHOLDER,), notes
         raise DeferError("clarify", "'my son/daughter' does not say which child", "child", household)
     return None, notes
 
@@ -96,13 +111,14 @@ def build(
     fallback_days: list[date] | None,
     fallback_action: str | None,
     meal: str | None,
+    placeholder: bool = False,
 ) -> tuple[list[Command], list[str]]:
-    """Commands for a booking message, or DeferError."""
+    """Commands for a booking message, or DeferError; with placeholder, PLACEHOLDER stands for an unknown child."""
     frames: list[_Frame] = []
     notes: list[str] = []
     for clause in analysis.clauses:
         frame = _Frame(clause, _polarity(clause))
-        frame.children, child_notes = clause_children(clause, household)
+        frame.children, child_notes = clause_children(clause, household, placeholder)
         notes.extend(child_notes)
         items: list[Item] = []
         excepts: list[Item] = []
@@ -110,7 +126,7 @@ def build(
             try:
                 item = resolver.item(span, analysis.tokens)
             except UnclearError as unclear:
-                raise DeferError("clarify", unclear.reason, unclear.kind) from None
+                raise DeferError("clarify", unclear.reason, unclear.kind, _iso(unclear.options)) from None
             if item.kind == "year":
                 continue
             (excepts if item.kind == "except" else items).append(item)
@@ -124,7 +140,7 @@ def build(
             try:
                 frame.days, note = booking_days(items, excepts, back, resolver)
             except UnclearError as unclear:
-                raise DeferError("clarify", unclear.reason, unclear.kind) from None
+                raise DeferError("clarify", unclear.reason, unclear.kind, _iso(unclear.options)) from None
             if note:
                 notes.append(note)
         elif excepts and frames:
@@ -145,7 +161,7 @@ def build(
             active = frames[:1]
         else:
             raise DeferError("clarify", "which day?", "date")
-    _inherit(frames, active, fallback_children, fallback_days, fallback_action, household)
+    _inherit(frames, active, fallback_children, fallback_days, fallback_action, household, placeholder)
     used_children: set[str] = set()
     commands: list[Command] = []
     seen: set[tuple[str, str, date]] = set()
@@ -180,6 +196,7 @@ def _inherit(
     fallback_days: list[date] | None,
     fallback_action: str | None,
     household: tuple[str, ...],
+    placeholder: bool = False,
 ) -> None:
     for frame in active:
         index = frames.index(frame)
@@ -192,6 +209,8 @@ def _inherit(
             if source is None:
                 if len(household) == 1:
                     source = household
+                elif placeholder:
+                    source = (PLACEHOLDER,)
                 else:
                     raise DeferError("clarify", "which child?", "child", household)
             frame.children = source

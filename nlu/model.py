@@ -51,6 +51,19 @@ class Command(NamedTuple):
         return {"action": self.action, "child": self.child, "date": self.date.isoformat(), "meal": self.meal}
 
 
+class PendingCommand(NamedTuple):
+    """A booking order still missing the one thing the clarify question asks for (child or date is None)."""
+
+    action: Action
+    child: str | None
+    date: date | None
+    meal: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        day = self.date.isoformat() if self.date else None
+        return {"action": self.action, "child": self.child, "date": day, "meal": self.meal}
+
+
 @dataclass(frozen=True)
 class Period:
     """An inclusive span of days asked about (status, menu, statement)."""
@@ -88,6 +101,7 @@ class Interpretation:
     question: Question | None = None
     children: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
+    pending: tuple[PendingCommand, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -101,6 +115,7 @@ class Interpretation:
             "document": self.document,
             "question": self.question.to_json() if self.question else None,
             "evidence": list(self.evidence),
+            "pending": [p.to_json() for p in self.pending] if self.pending else None,
         }
         if self.intent == "status":
             out["children"] = list(self.children)

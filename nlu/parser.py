@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from core.canteen import Canteen
 from nlu.analysis import Analysis, analyse
-from nlu.booking import DeferError, build
+from nlu.booking import PLACEHOLDER, DeferError, build
 from nlu.iban import find_iban
-from nlu.model import Command, Interpretation, Message, Period, Question, Route
+from nlu.model import Command, Interpretation, Message, PendingCommand, Period, Question, Route
 from nlu.quotes import clean_subject, strip_quotes
 from nlu.temporal import Item, Resolver, UnclearError, calendar_data
 
@@ -122,6 +122,7 @@ def _result(
     iban: str | None = None,
     document: str | None = None,
     children: tuple[str, ...] = (),
+    pending: tuple[PendingCommand, ...] = (),
 ) -> Interpretation:
     return Interpretation(
         intent,
@@ -135,6 +136,7 @@ def _result(
         question=question,
         children=children,
         evidence=tuple(evidence),
+        pending=pending,
     )
 
 
@@ -262,18 +264,45 @@ def _booking(
     try:
         commands, notes = build(a, resolver, household, fallback_children, fallback_days, fallback_action, meal)
     except DeferError as defer:
-        route: Route = "staff" if defer.route == "staff" else "clarify"
-        return _result(
-            guess,
-            route,
-            evidence,
-            defer.reason,
-            question=Question(defer.kind or "date", defer.options) if route == "clarify" else None,
-        )
+        if defer.route == "staff":
+            return _result(guess, "staff", evidence, defer.reason)
+        pending: tuple[PendingCommand, ...] = ()
+        if defer.kind == "child" or (defer.kind == "date" and defer.options):
+            again = resolver.picking(0) if defer.kind == "date" else resolver
+            try:
+                done, _ = build(
+                    a,
+                    again,
+                    household,
+                    fallback_children,
+                    fallback_days,
+                    fallback_action,
+                    meal,
+                    placeholder=defer.kind == "child",
+                )
+            except DeferError:
+                done = []
+            pending = _pending(done, defer.kind, defer.options)
+        question = Question(defer.kind or "date", defer.options)
+        return _result(guess, "clarify", evidence, defer.reason, question=question, pending=pending)
     evidence.extend(notes)
     actions = {c.action for c in commands}
     intent = "booking" if len(actions) > 1 else next(iter(actions))
     return _result(intent, "auto", evidence, commands=tuple(commands))
+
+
+def _pending(done: list[Command], kind: str, options: tuple[str, ...]) -> tuple[PendingCommand, ...]:
+    """The commands with the asked-for child or date left as None (empty when the gap is not exactly one)."""
+    if kind == "child":
+        pending = tuple(
+            PendingCommand(c.action, None if c.child == PLACEHOLDER else c.child, c.date, c.meal) for c in done
+        )
+        return tuple(dict.fromkeys(pending)) if any(p.child is None for p in pending) else ()
+    first = options[0] if options else None
+    pending = tuple(
+        PendingCommand(c.action, c.child, None if c.date.isoformat() == first else c.date, c.meal) for c in done
+    )
+    return pending if any(p.date is None for p in pending) else ()
 
 
 def _side_children(side: Analysis, household: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -16,10 +16,11 @@ from nlu.normalize import Token, numeric_date
 class UnclearError(Exception):
     """A temporal expression that cannot be acted on: the reason and the question kind."""
 
-    def __init__(self, reason: str, kind: str = "date") -> None:
+    def __init__(self, reason: str, kind: str = "date", options: tuple[date, ...] = ()) -> None:
         super().__init__(reason)
         self.reason = reason
         self.kind = kind
+        self.options = options
 
 
 class CalendarData:
@@ -135,6 +136,18 @@ class Resolver:
         self.today = today
         self.today_said = today_said
         self.past = past
+        self.pick: int | None = None  # set: an ambiguous weekday resolves to that option instead of raising
+
+    def picking(self, index: int) -> Resolver:
+        """A copy that resolves an ambiguous weekday to its option `index` (to build the pending commands)."""
+        copy = Resolver(self.data, self.today, today_said=self.today_said, past=self.past)
+        copy.pick = index
+        return copy
+
+    def _ambiguous(self, reason: str, options: tuple[date, date]) -> date:
+        if self.pick is not None:
+            return options[self.pick]
+        raise UnclearError(reason, "date", options)
 
     # single dates -------------------------------------------------------------------------------
     def day_of(
@@ -192,12 +205,12 @@ class Resolver:
         if nxt:
             result = today + timedelta(days=ahead or 7)
             if result.isocalendar()[:2] == today.isocalendar()[:2]:
-                raise UnclearError(f"{words!r}: this week's or next week's?")
+                return self._ambiguous(f"{words!r}: this week's or next week's?", (result, result + timedelta(days=7)))
             return result
         if ahead == 0:
             if self.today_said:
                 return today
-            raise UnclearError(f"{words!r} is today: today or next week?")
+            return self._ambiguous(f"{words!r} is today: today or next week?", (today, today + timedelta(days=7)))
         return today + timedelta(days=ahead)
 
     # closures and feasts ---------------------------------------------------------------------------
