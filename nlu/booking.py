@@ -7,7 +7,8 @@ from datetime import date
 
 from nlu.analysis import Analysis, Clause
 from nlu.model import Action, Command
-from nlu.temporal import Item, Resolver, UnclearError, booking_days
+from nlu.periods import booking_days
+from nlu.temporal import Item, Resolver, UnclearError
 
 
 class DeferError(Exception):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from core.canteen import Canteen
 from nlu.analysis import Analysis, analyse
 from nlu.booking import PLACEHOLDER, DeferError, build
-from nlu.iban import find_iban
-from nlu.model import Command, Interpretation, Message, PendingCommand, Period, Question, Route
+from nlu.model import Command, Interpretation, Message, PendingCommand, Question
 from nlu.quotes import clean_subject, strip_quotes
-from nlu.temporal import Item, Resolver, UnclearError, calendar_data
+from nlu.requests import default_week, period_answer, refund, result, statement, topup
+from nlu.temporal import Resolver, UnclearError, calendar_data
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SLASH = re.compile(r"^\s*/([a-zA-Z_]+)")
@@ -37,17 +37,6 @@ _SLASH_INTENTS = {
     "recharger": "topup",
     "aufladen": "topup",
 }
-_AMOUNT_CURRENCY = re.compile(
-    r"(?:(?:chf|fr\.?|sfr\.?|eur|€|euros?|\$|£)\s*(\d{1,5}(?:[.,]\d{1,2})?)(?!\d))"
-    r"|(?:(?<![\d.,])(\d{1,5}(?:[.,]\d{1,2})?)\s*(?:chf|fr\b|francs?|sfr|eur\b|euros?|€|\$|£|dollars?|pounds?|\.-|-\.))",
-    re.IGNORECASE,
-)
-_CURRENCY_WORD = re.compile(
-    r"(\b(?:chf|s?fr|francs?)\b|\.-|-\.)|(\b(?:eur|euros?)\b|€)|(\b(?:usd|dollars?)\b|\$)|(\b(?:gbp|pounds?)\b|£)",
-    re.IGNORECASE,
-)
-_CURRENCY_CODES = ("CHF", "EUR", "USD", "GBP")
-_NUMBER = re.compile(r"(?<![\d.,/:])(\d{1,5}(?:[.,]\d{1,2})?)(?![\d/:]|\.\d)")
 _REQUEST = re.compile(
     r"\b(?:pouvez|pourriez|pourrais|peux|peut on|voulez|voudriez|merci de|svp|please|pls|can you|could you"
     r"|would you|konnen sie|konnten sie|kannst du|bitte|je voudrais|je souhaite|i would like|i d like|ich mochte"
@@ -89,9 +78,9 @@ def parse(message: Message, canteen: Canteen) -> Interpretation:
         intent = _SLASH_INTENTS.get(slash.group(1).lower(), "help")
         evidence.append(f"telegram command /{slash.group(1)} -> {intent}")
         if intent == "menu":
-            return Interpretation("menu", "auto", period=_default_week(today), evidence=tuple(evidence))
+            return Interpretation("menu", "auto", period=default_week(today), evidence=tuple(evidence))
         if intent == "status":
-            return Interpretation("status", "auto", period=_default_week(today), evidence=tuple(evidence))
+            return Interpretation("status", "auto", period=default_week(today), evidence=tuple(evidence))
         return Interpretation(intent, "auto", evidence=tuple(evidence))
     analysis = analyse(body, household, languages)
     side: _Side | None = None
@@ -107,37 +96,6 @@ def parse(message: Message, canteen: Canteen) -> Interpretation:
     today_said = any(t.sym == "D" and t.val == 0 for t in analysis.tokens)
     resolver = Resolver(data, today, today_said=today_said)
     return _decide(analysis, side, resolver, household, evidence, message.text or "")
-
-
-def _result(
-    intent: str,
-    route: Route,
-    evidence: list[str],
-    reason: str | None = None,
-    *,
-    question: Question | None = None,
-    commands: tuple[Command, ...] = (),
-    period: Period | None = None,
-    amount: float | None = None,
-    iban: str | None = None,
-    document: str | None = None,
-    children: tuple[str, ...] = (),
-    pending: tuple[PendingCommand, ...] = (),
-) -> Interpretation:
-    return Interpretation(
-        intent,
-        route,
-        commands=commands,
-        period=period,
-        amount=amount,
-        iban=iban,
-        reason=reason,
-        document=document,
-        question=question,
-        children=children,
-        evidence=tuple(evidence),
-        pending=pending,
-    )
 
 
 class _Side:
@@ -164,53 +122,53 @@ def _decide(
     booking = bool(kinds & _BOOKING_CUES)
     staff = "staff" in kinds
     if not a.text.strip() and side is None:
-        return _result("other", "staff", evidence, "empty message")
+        return result("other", "staff", evidence, "empty message")
     if "refund" in kinds:
-        return _refund(raw, evidence, staff or booking)
+        return refund(raw, evidence, staff or booking)
     if "topup" in kinds:
         if staff or booking:
-            return _result("topup", "staff", evidence, "a top-up mixed with another request")
-        return _topup(raw, evidence, resolver.data.canteen.currency)
+            return result("topup", "staff", evidence, "a top-up mixed with another request")
+        return topup(raw, evidence, resolver.data.canteen.currency)
     if kinds & {"statement", "fiscal"} and ("statement" in kinds or ("fiscal" in kinds and not booking)):
         if staff or booking:
-            return _result("statement", "staff", evidence, "a statement request mixed with another request")
-        return _statement(a, resolver, evidence)
+            return result("statement", "staff", evidence, "a statement request mixed with another request")
+        return statement(a, resolver, evidence)
     if kinds & {"rules", "registration"} and not a.spans:
         document = "rules" if "rules" in kinds else "registration"
         if staff:
-            return _result("document", "staff", evidence, "a document request mixed with another request")
-        return _result("document", "auto", evidence, document=document)
+            return result("document", "staff", evidence, "a document request mixed with another request")
+        return result("document", "auto", evidence, document=document)
     outside = _booking_outside(a, ("menu", "status"))
     if "menu" in kinds:
         if staff or outside or "status" in kinds:
-            return _result("menu", "staff", evidence, "a menu question mixed with another request")
-        return _period_answer("menu", a, resolver, evidence, household)
+            return result("menu", "staff", evidence, "a menu question mixed with another request")
+        return period_answer("menu", a, resolver, evidence, household)
     if "status" in kinds:
         if staff or outside:
-            return _result("status", "staff", evidence, "a status question mixed with another request")
-        return _period_answer("status", a, resolver, evidence, household)
+            return result("status", "staff", evidence, "a status question mixed with another request")
+        return period_answer("status", a, resolver, evidence, household)
     if "balance" in kinds:
         if staff or booking:
-            return _result("balance", "staff", evidence, "a balance question mixed with another request")
-        return _result("balance", "auto", evidence)
+            return result("balance", "staff", evidence, "a balance question mixed with another request")
+        return result("balance", "auto", evidence)
     weak = ("weak_reserve" in kinds or kinds & {"vegetarian", "special"}) and a.spans and a.mentions
     if booking or (weak and (_REQUEST.search(a.folded) or kinds & {"negation", "vegetarian", "special"})):
         return _booking(a, side, resolver, household, evidence)
     if "help" in kinds and not staff:
-        return _result("help", "auto", evidence)
+        return result("help", "auto", evidence)
     if staff:
-        return _result("other", "staff", evidence, "a request a person must handle")
+        return result("other", "staff", evidence, "a request a person must handle")
     if "thanks" in kinds and not a.spans and not any(t.sym == "|" and t.text == "?" for t in a.tokens):
-        return _result("thanks", "auto", evidence)
+        return result("thanks", "auto", evidence)
     if a.spans and a.mentions:
-        return _result(
+        return result(
             "cancel",
             "clarify",
             evidence,
             "a child and a day, but what should be done?",
             question=Question("action", ("cancel", "reserve")),
         )
-    return _result("other", "staff", evidence, "not understood: a person should read it")
+    return result("other", "staff", evidence, "not understood: a person should read it")
 
 
 def _booking_outside(a: Analysis, kinds: tuple[str, ...]) -> bool:
@@ -224,7 +182,7 @@ def _booking(
     kinds = a.kinds()
     guess = "reserve" if ("reserve" in kinds and "negation" not in kinds and "cancel" not in kinds) else "cancel"
     if "uncertain" in kinds:
-        return _result(
+        return result(
             guess,
             "clarify",
             evidence,
@@ -232,11 +190,11 @@ def _booking(
             question=Question("uncertain"),
         )
     if "staff" in kinds:
-        return _result(guess, "staff", evidence, "a booking mixed with a question a person must handle")
+        return result(guess, "staff", evidence, "a booking mixed with a question a person must handle")
     if _alternative(a):
-        return _result(guess, "clarify", evidence, "the message offers alternatives ('or')", question=Question("date"))
+        return result(guess, "clarify", evidence, "the message offers alternatives ('or')", question=Question("date"))
     if "?" in a.folded and not _REQUEST.search(a.folded):
-        return _result(
+        return result(
             guess,
             "clarify",
             evidence,
@@ -244,10 +202,10 @@ def _booking(
             question=Question("action", ("cancel", "reserve")),
         )
     if _open_question(a):
-        return _result(guess, "staff", evidence, "the message also asks something a person must answer")
+        return result(guess, "staff", evidence, "the message also asks something a person must answer")
     meals = [k for k in ("vegetarian", "special", "normal") if k in kinds]
     if len(meals) > 1:
-        return _result(guess, "clarify", evidence, "several meal types named", question=Question("meal", tuple(meals)))
+        return result(guess, "clarify", evidence, "several meal types named", question=Question("meal", tuple(meals)))
     meal = meals[0] if meals else None
     fallback_children = fallback_days = None
     fallback_action = None
@@ -265,7 +223,7 @@ def _booking(
         commands, notes = build(a, resolver, household, fallback_children, fallback_days, fallback_action, meal)
     except DeferError as defer:
         if defer.route == "staff":
-            return _result(guess, "staff", evidence, defer.reason)
+            return result(guess, "staff", evidence, defer.reason)
         pending: tuple[PendingCommand, ...] = ()
         if defer.kind == "child" or (defer.kind == "date" and defer.options):
             again = resolver.picking(0) if defer.kind == "date" else resolver
@@ -284,11 +242,11 @@ def _booking(
                 done = []
             pending = _pending(done, defer.kind, defer.options)
         question = Question(defer.kind or "date", defer.options)
-        return _result(guess, "clarify", evidence, defer.reason, question=question, pending=pending)
+        return result(guess, "clarify", evidence, defer.reason, question=question, pending=pending)
     evidence.extend(notes)
     actions = {c.action for c in commands}
     intent = "booking" if len(actions) > 1 else next(iter(actions))
-    return _result(intent, "auto", evidence, commands=tuple(commands))
+    return result(intent, "auto", evidence, commands=tuple(commands))
 
 
 def _pending(done: list[Command], kind: str, options: tuple[str, ...]) -> tuple[PendingCommand, ...]:
@@ -349,88 +307,6 @@ def _open_question(a: Analysis) -> bool:
                     return True
             begin = i + 1
     return False
-
-
-def _refund(raw: str, evidence: list[str], mixed: bool) -> Interpretation:
-    iban, valid, note = find_iban(raw)
-    if note:
-        evidence.append(note)
-    if mixed:
-        return _result("refund", "staff", evidence, "a refund mixed with another request")
-    if iban is None:
-        return _result(
-            "refund", "clarify", evidence, "a refund needs the IBAN of the account to pay to", question=Question("iban")
-        )
-    if not valid:
-        return _result("refund", "clarify", evidence, f"the IBAN {iban} is not valid", question=Question("iban"))
-    return _result("refund", "auto", evidence, iban=iban)
-
-
-def _topup(raw: str, evidence: list[str], currency: str) -> Interpretation:
-    found = list(_AMOUNT_CURRENCY.finditer(raw))
-    named = {_CURRENCY_CODES[w.lastindex - 1] for w in _CURRENCY_WORD.finditer(raw) if w.lastindex}
-    if named - {currency.upper()}:
-        return _result(
-            "topup", "clarify", evidence, f"an amount in another currency than {currency}", question=Question("amount")
-        )
-    amounts = [m.group(1) or m.group(2) for m in found]
-    if not amounts:
-        amounts = _NUMBER.findall(raw)
-    values = sorted({float(x.replace(",", ".")) for x in amounts})
-    if len(values) > 1:
-        return _result("topup", "clarify", evidence, "several amounts named", question=Question("amount"))
-    if values:
-        evidence.append(f"amount: {values[0]:g}")
-        return _result("topup", "auto", evidence, amount=values[0])
-    return _result("topup", "auto", evidence)
-
-
-def _items(a: Analysis, resolver: Resolver) -> list[Item]:
-    return [resolver.item(span, a.tokens) for span in a.spans]
-
-
-def _statement(a: Analysis, resolver: Resolver, evidence: list[str]) -> Interpretation:
-    past = Resolver(resolver.data, resolver.today, past=True)
-    try:
-        items = [i for i in _items(a, past) if i.kind in ("year", "range", "day", "week")]
-    except UnclearError as unclear:
-        return _result("statement", "clarify", evidence, unclear.reason, question=Question("period"))
-    if not items:
-        return _result(
-            "statement", "clarify", evidence, "which period should the statement cover?", question=Question("period")
-        )
-    lo = min(i.lo or i.days[0] for i in items)
-    hi = max(i.hi or i.days[-1] for i in items)
-    evidence.extend(i.note for i in items)
-    return _result("statement", "auto", evidence, period=Period(lo, hi))
-
-
-def _default_week(today: date) -> Period:
-    if today.weekday() >= 5:
-        monday = today + timedelta(days=7 - today.weekday())
-        return Period(monday, monday + timedelta(days=4))
-    return Period(today, today + timedelta(days=4 - today.weekday()))
-
-
-def _period_answer(
-    intent: str, a: Analysis, resolver: Resolver, evidence: list[str], household: tuple[str, ...]
-) -> Interpretation:
-    children = tuple(c for m in a.mentions if m.how in ("name", "typo") for c in m.children)
-    try:
-        items = [i for i in _items(a, resolver) if i.kind in ("range", "day", "week")]
-    except UnclearError as unclear:
-        return _result(intent, "clarify", evidence, unclear.reason, question=Question("date"))
-    if not items:
-        period = _default_week(resolver.today)
-        evidence.append(f"no date: this week {period.start} to {period.end}")
-    else:
-        lo = min(i.lo or i.days[0] for i in items)
-        hi = max(i.hi or i.days[-1] for i in items)
-        if any(i.kind == "week" for i in items):
-            hi = min(hi, hi - timedelta(days=max(hi.weekday() - 4, 0)))
-        period = Period(lo, hi)
-        evidence.extend(i.note for i in items)
-    return _result(intent, "auto", evidence, period=period, children=children)
 
 
 def interpret_commands(commands: tuple[Command, ...]) -> str:
