@@ -44,6 +44,7 @@ class InboundMessage:
     thread_ids: tuple[str, ...] = ()  # email: In-Reply-To and References; chats: empty
     signals: frozenset[str] = frozenset()
     signal_notes: Mapping[str, str] = field(default_factory=dict)  # why a signal was raised
+    recipient: str | None = None  # the canteen address or number written to (tells the canteen of a stranger)
 
 
 class MessageStatus(StrEnum):

@@ -35,10 +35,11 @@ class Audience:
     subject: str | None = None  # the subject being answered (email)
 
 
-def _join(items: Sequence[str], language: str) -> str:
+def _join(items: Sequence[str], language: str, key: str = "list.and") -> str:
+    """ "a, b and c" (or "a, b or c" with key "list.or") in the language."""
     if len(items) <= 1:
         return "".join(items)
-    return i18n.message(language, "list.and", head=", ".join(items[:-1]), last=items[-1])
+    return i18n.message(language, key, head=", ".join(items[:-1]), last=items[-1])
 
 
 class ReplyComposer:
@@ -87,6 +88,17 @@ class ReplyComposer:
         undo_possible: bool = True,
     ) -> Reply:
         """Per child and day what was done or refused and why, then the balance (once all is applied) and undo."""
+        return self._wrap(audience, self._booking_lines(audience, results, child_names, now, balance, undo_possible))
+
+    def _booking_lines(
+        self,
+        audience: Audience,
+        results: Sequence[CommandResult],
+        child_names: Mapping[int, str],
+        now: datetime,
+        balance: Decimal | None,
+        undo_possible: bool,
+    ) -> list[str]:
         language = audience.language
         groups: dict[tuple[str, str, str], list[date]] = {}
         details_of: dict[tuple[str, str, str], list[Mapping[str, object]]] = {}
@@ -115,13 +127,13 @@ class ReplyComposer:
             lines.append(i18n.message(language, "balance.line", balance=self._money(audience, balance)))
         if undo_possible and any(result.done for result in results):
             lines.append(self._hint(audience, "hint.undo"))
-        return self._wrap(audience, lines)
+        return lines
 
     @staticmethod
     def _kind(result: CommandResult, action: str) -> str:
         if result.done:
             meal = result.details.get("meal")
-            explicit = isinstance(result.command, ReserveMeal) and result.command.meal is not None
+            explicit = isinstance(result.command, ReserveMeal) and result.command.meal not in (None, MealType.NORMAL)
             return f"done:{meal}" if explicit and meal else "done"
         refusal = result.refusal
         if refusal is Refusal.NOT_SERVICE_DAY:
@@ -196,7 +208,7 @@ class ReplyComposer:
         """One precise question: which child, which day, until when, a valid IBAN…"""
         language = audience.language
         key = f"question.{kind}" if f"question.{kind}" in i18n.keys(language) else "question.generic"
-        choices = f" {i18n.message(language, 'word.or')} ".join(options)
+        choices = _join(list(options), language, "list.or")
         return self._wrap(audience, [i18n.message(language, key, options=choices, example=example)])
 
     def staff_handoff(self, audience: Audience) -> Reply:
@@ -244,16 +256,19 @@ class ReplyComposer:
         return Reply(first, separator.join(paragraphs), i18n.message(first, "reply.subject.default"))
 
     def undo(
-        self, audience: Audience, results: Sequence[CommandResult], child_names: Mapping[int, str], now: datetime
+        self,
+        audience: Audience,
+        results: Sequence[CommandResult],
+        child_names: Mapping[int, str],
+        now: datetime,
+        balance: Decimal | None = None,
     ) -> Reply:
         """What undoing the last request did (or that there was nothing to undo)."""
         language = audience.language
         if not results:
             return self._wrap(audience, [i18n.message(language, "undo.nothing")])
-        inner = self.booking(
-            Audience(language, audience.canteen, short=True), results, child_names, now, undo_possible=False
-        )
-        return self._wrap(audience, [i18n.message(language, "undo.done"), inner.text])
+        lines = self._booking_lines(audience, results, child_names, now, balance, undo_possible=False)
+        return self._wrap(audience, [i18n.message(language, "undo.done"), *lines])
 
     def free_text(self, audience: Audience, text: str) -> Reply:
         """A person's own words, framed like every other reply (greeting and signature on email)."""

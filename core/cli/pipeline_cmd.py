@@ -31,9 +31,12 @@ def console_dispatcher(app: AppContext, sender: ConsoleSender | None = None) -> 
 @click.option("--from", "sender", required=True, help="The sender: an email address, a +E.164 number or a chat id.")
 @click.option("--channel", type=click.Choice(["sms", "email", "telegram"]), default="sms", show_default=True)
 @click.option("--subject", help="Email subject.")
+@click.option("--to", "recipient", help="The canteen address or number written to (matters for unknown senders).")
 @click.argument("text")
 @pass_app
-def simulate_command(app: AppContext, sender: str, channel: str, subject: str | None, text: str) -> None:
+def simulate_command(
+    app: AppContext, sender: str, channel: str, subject: str | None, recipient: str | None, text: str
+) -> None:
     """Send TEXT as if it came from SENDER: the whole road runs against the configured database.
 
     The message is stored in the inbox, routed (sender, understanding, core, reply) and the reply is

@@ -39,6 +39,7 @@ inbound_messages = Table(
     Column("channel", String(32), nullable=False),
     Column("external_id", String(EXTERNAL_ID), nullable=False),
     Column("sender", String(320), nullable=False),
+    Column("recipient", String(320), nullable=True),
     Column("subject", Text, nullable=True),
     Column("text", Text, nullable=False),
     Column("raw", LargeBinary, nullable=False),

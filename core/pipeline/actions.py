@@ -118,7 +118,8 @@ def undo_last(ctx: IntakeContext, note: str) -> MessageStatus:
     if last is not None and last.id is not None and last.applied_at >= ctx.now - ctx.config.undo_window:
         results = execute_commands(reversing_commands(last.commands, _source(ctx)), ctx.uow, ctx.canteens, ctx.now)
         ctx.uow.conversations.mark_undone(last.id)
-    ctx.queue(ctx.composer.undo(ctx.audience, results, _names(sender.household), ctx.now))
+    balance = ctx.uow.ledger.balance(sender.household_id)
+    ctx.queue(ctx.composer.undo(ctx.audience, results, _names(sender.household), ctx.now, balance))
     return MessageStatus.DONE
 
 

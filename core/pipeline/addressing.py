@@ -11,12 +11,16 @@ from core.model import Guardian, Household
 from core.replies import Audience, Reply
 
 
-def canteen_of(household: Household | None, canteens: Mapping[str, Canteen]) -> Canteen:
-    """The canteen of the household's first child (or the first configured canteen)."""
+def canteen_of(household: Household | None, canteens: Mapping[str, Canteen], recipient: str | None = None) -> Canteen:
+    """The canteen of the household's first child; for a stranger, the one written to (or the first)."""
     if household is not None:
         for child in household.children:
             if child.canteen_id in canteens:
                 return canteens[child.canteen_id]
+    wanted = "".join((recipient or "").lower().split())
+    for canteen in canteens.values():
+        if wanted and wanted in {canteen.email.lower(), "".join(canteen.phone.split())}:
+            return canteen
     return next(iter(canteens.values()))
 
 

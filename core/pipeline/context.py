@@ -84,7 +84,7 @@ class IntakeContext:
 
     @cached_property
     def canteen(self) -> Canteen:
-        return canteen_of(self.household, self.canteens)
+        return canteen_of(self.household, self.canteens, self.stored.message.recipient)
 
     @cached_property
     def audience(self) -> Audience:

@@ -77,11 +77,16 @@ def _complete(ctx: IntakeContext, question: PendingQuestion) -> list[dict[str, A
         at=message.received_at.astimezone(ctx.canteen.zone),
         children=children,
     )
-    filled = nlu.answer(
-        nlu.Question(question.kind, question.options),
-        tuple(nlu.PendingCommand.from_json(item) for item in question.pending),
-        reply,
+    pending = tuple(
+        nlu.PendingCommand(
+            action=item["action"],
+            child=item.get("child"),
+            date=date.fromisoformat(item["date"]) if item.get("date") else None,
+            meal=item.get("meal"),
+        )
+        for item in question.pending
     )
+    filled = nlu.answer(nlu.Question(question.kind, question.options), pending, reply, canteen=ctx.canteen)
     return [command.to_json() for command in filled] if filled else None
 
 

@@ -39,4 +39,4 @@ def test_missing_key_is_a_clear_error() -> None:
 
 
 def test_unknown_language_falls_back_to_french() -> None:
-    assert i18n.message("it", "word.or") == "ou"
+    assert i18n.message("it", "list.or", head="a", last="b") == "a ou b"

@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=32), nullable=False),
         sa.Column("external_id", sa.String(length=998), nullable=False),
         sa.Column("sender", sa.String(length=320), nullable=False),
+        sa.Column("recipient", sa.String(length=320), nullable=True),
         sa.Column("subject", sa.Text(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("raw", sa.LargeBinary(), nullable=False),
