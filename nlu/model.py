@@ -102,6 +102,7 @@ class Interpretation:
     children: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     pending: tuple[PendingCommand, ...] = ()
+    understood: bool = True  # False when nothing in the message was recognised (not even a topic for staff)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -116,6 +117,7 @@ class Interpretation:
             "question": self.question.to_json() if self.question else None,
             "evidence": list(self.evidence),
             "pending": [p.to_json() for p in self.pending] if self.pending else None,
+            "understood": self.understood,
         }
         if self.intent == "status":
             out["children"] = list(self.children)

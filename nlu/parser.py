@@ -168,7 +168,7 @@ def _decide(
             "a child and a day, but what should be done?",
             question=Question("action", ("cancel", "reserve")),
         )
-    return result("other", "staff", evidence, "not understood: a person should read it")
+    return result("other", "staff", evidence, "not understood: a person should read it", understood=False)
 
 
 def _booking_outside(a: Analysis, kinds: tuple[str, ...]) -> bool:

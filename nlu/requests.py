@@ -37,6 +37,7 @@ def result(
     document: str | None = None,
     children: tuple[str, ...] = (),
     pending: tuple[PendingCommand, ...] = (),
+    understood: bool = True,
 ) -> Interpretation:
     return Interpretation(
         intent,
@@ -51,6 +52,7 @@ def result(
         children=children,
         evidence=tuple(evidence),
         pending=pending,
+        understood=understood,
     )
 
 

@@ -43,13 +43,16 @@ def answer_question(ctx: IntakeContext, note: str) -> MessageStatus | None:
         ctx.uow.conversations.close_question(question.id)
         return actions.apply_booking(ctx, filled)
     reading = ctx.interpretation
-    if reading.route == "auto" or reading.intent not in BOOKING_INTENTS:
+    if reading.route == "auto" or (reading.intent not in BOOKING_INTENTS and reading.understood):
+        # A clear request, or a matter of its own for staff: the question lapses, the message is new.
         ctx.uow.conversations.close_question(question.id)
         ctx.record("answers_question", False, "not an answer: a new message")
         return None
     ctx.uow.conversations.close_question(question.id)
     if question.questions_asked >= ctx.config.max_questions:
-        return actions.to_staff(ctx, f"no usable answer after {question.questions_asked} questions")
+        why = f"no usable answer after {question.questions_asked} questions"
+        ctx.record("question_limit", True, why)
+        return actions.to_staff(ctx, why)
     repeated = replace(
         question,
         id=None,
