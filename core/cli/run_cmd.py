@@ -1,8 +1,9 @@
-"""`cantine run`: prepare the database, seed the demo, show the system's state and serve what exists."""
+"""`cantine run`: prepare the database, seed the demo, then serve: the worker, and the try-it console."""
 
 from __future__ import annotations
 
 import sys
+import threading
 
 import click
 from rich.console import Console
@@ -11,34 +12,55 @@ from rich.table import Table
 from core.calendar import ServiceCalendar
 from core.cli.context import AppContext, pass_app
 from core.cli.demo_cmd import seed_demo
+from core.cli.pipeline_cmd import console_dispatcher
 from core.cli.try_console import TryConsole
+from core.pipeline.worker import Worker
 
 
 @click.command("run")
 @click.option("--as", "sender", help="Try-it console: write as this guardian (email or mobile number).")
-@click.option("--no-console", is_flag=True, help="Prepare and report only; do not open the try-it console.")
+@click.option("--check", is_flag=True, help="Prepare and report, then exit (nothing is served).")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between inbox polls when idle.")
 @pass_app
-def run_command(app: AppContext, sender: str | None, no_console: bool) -> None:
+def run_command(app: AppContext, sender: str | None, check: bool, interval: float) -> None:
     """Start cantine: upgrade the database, seed the demo families (demo mode), then serve.
 
-    Today the system serves the try-it console on a terminal: type a parent's message as a demo
-    guardian and see it understood and applied to the canteen core. Without a terminal it
-    prepares everything, reports and exits.
+    The worker processes the inbox and delivers replies (printed on this terminal until the email,
+    SMS and Telegram channels are configured). On a terminal, the try-it console lets you write as a
+    demo guardian. Stop with Ctrl-C.
     """
     console = Console()
     app.upgrade_database()
     if app.settings.demo:
         console.print(seed_demo(app), highlight=False)
     _report(app, console)
-    if no_console or not sys.stdin.isatty():
-        console.print(
-            "Ready. Try: cantine family show Dupont · cantine day · "
-            "cantine nlu parse --canteen config/canteens/montval.toml --children Alban,Basile "
-            '"annuler demain pour Basile"',
-            highlight=False,
-        )
+    if check:
         return
-    TryConsole(app, console).loop(sender)
+    stop = threading.Event()
+    serving = threading.Thread(target=_serve, args=(app, stop, interval), name="worker", daemon=True)
+    serving.start()
+    console.print("Worker started: inbox → understanding → core → outbox. Channels: console only.", highlight=False)
+    try:
+        if sys.stdin.isatty():
+            TryConsole(app, console).loop(sender)
+        else:
+            serving.join()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        serving.join(timeout=5)
+        console.print("stopped", highlight=False)
+
+
+def _serve(app: AppContext, stop: threading.Event, interval: float) -> None:
+    worker = Worker(app.uow, app.canteens, app.clock)
+    dispatcher = console_dispatcher(app)
+    while not stop.is_set():
+        processed = worker.drain(limit=100)
+        dispatcher.deliver_due()
+        if not processed:
+            stop.wait(interval)
 
 
 def _report(app: AppContext, console: Console) -> None:
@@ -59,3 +81,8 @@ def _report(app: AppContext, console: Console) -> None:
             canteen.id, canteen.name, today_text, f"{following:%a %d.%m.%Y}" if following else "—", str(families)
         )
     console.print(table)
+    console.print(
+        "Try: cantine family show Dupont · cantine day --canteen montval · "
+        'cantine simulate --from +41791234567 "annuler demain pour Basile"',
+        highlight=False,
+    )
