@@ -239,6 +239,13 @@ def main() -> None:
         default=os.environ.get("CANTINE_BENCH_PG_URL") or os.environ.get("CANTINE_TEST_DATABASE_URL"),
         help="PostgreSQL server URL (a scratch database is created on it and dropped)",
     )
+    parser.add_argument(
+        "--pg-workers",
+        type=int,
+        nargs="+",
+        default=[1, 2, 4],
+        help="worker process counts to measure on PostgreSQL (4 on a 2-core machine shows what waiting leaves idle)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=1.5, help="length of one round")
     args = parser.parse_args()
@@ -264,7 +271,7 @@ def main() -> None:
     if args.pg_url:
         pg_url, admin = pg_database(args.pg_url)
         try:
-            bench("postgresql", pg_url, populate(pg_url, canteen, args.households), (1, 2))
+            bench("postgresql", pg_url, populate(pg_url, canteen, args.households), tuple(args.pg_workers))
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(pg_url).database}" WITH (FORCE)'))
