@@ -13,6 +13,13 @@ from core import i18n
 NOT_GSM7 = re.compile("[çêâîôûœ’«»\u00a0\u202f]")
 
 
+def _raw(language: str, key: str) -> str:
+    """The catalog text with its placeholders unfilled."""
+    entry = i18n.catalog(language).get(key)
+    assert entry is not None, (language, key)
+    return str(entry.string)
+
+
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -26,7 +33,7 @@ def test_every_language_has_the_same_keys() -> None:
 
 @pytest.mark.parametrize("key", sorted(i18n.keys("fr")))
 def test_every_key_has_the_same_placeholders_and_no_sms_unsafe_character(key: str) -> None:
-    texts = {language: str(i18n.catalog(language).get(key).string) for language in i18n.LANGUAGES}
+    texts = {language: _raw(language, key) for language in i18n.LANGUAGES}
     assert len({frozenset(placeholders(text)) for text in texts.values()}) == 1, texts
     for language, text in texts.items():
         assert text.strip(), (language, key)
