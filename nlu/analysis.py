@@ -10,13 +10,14 @@ from typing import NamedTuple
 from nlu.children import ChildFinder, Mention
 from nlu.grammar import Span, scan
 from nlu.iban import mask
-from nlu.lexicon import CUES, kinds_for_word
+from nlu.lexicon import cue_candidates
 from nlu.normalize import ALL_ABBREVIATIONS, Token, expand, fold, guess_language, tokenize, words_of
 
 _CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b([A-ZÀ-Ý][\wÀ-ÿ]+)", re.MULTILINE)
 _CONTRAST = frozenset(
     {"mais", "but", "aber", "sondern", "cependant", "however", "pourtant", "sinon", "otherwise", "jedoch", "allerdings"}
 )
+_CUT_SYMBOLS = re.compile(r"[|.,e]")
 _POLARITY_KINDS = ("cancel", "reserve", "weak_reserve", "negation", "dont_cancel")
 _INTENT_KINDS = (
     "cancel",
@@ -76,9 +77,11 @@ class Analysis:
     mentions: list[Mention]
     clauses: list[Clause]
     notes: list[str]
+    kind_set: frozenset[str] = frozenset()
 
-    def kinds(self) -> set[str]:
-        return {c.kind for c in self.cues}
+    def kinds(self) -> frozenset[str]:
+        """The kinds of the cues found."""
+        return self.kind_set
 
     def first(self, kind: str) -> Cue | None:
         return next((c for c in self.cues if c.kind == kind), None)
@@ -96,29 +99,55 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
     lang = guess_language(folded, languages) if not words.isdisjoint(ALL_ABBREVIATIONS) else (languages or ("fr",))[0]
     expanded = expand(folded, lang, words)
     tokens = tokenize(expanded)
-    symbols = "".join(t.sym for t in tokens)
+    texts = [t[0] for t in tokens]
+    symbols = "".join([t[1] for t in tokens])
     spans = scan(symbols)
-    starts = [t.start for t in tokens]
+    cues = _cues(expanded, tokens, texts)
+    mentions, notes = _finder(children).find(tokens, texts, lambda: _capitalised(text))
+    if cues and mentions:
+        mentions = _drop_cue_words(mentions, cues)
+    kinds = frozenset([c[0] for c in cues])
+    clauses = _clauses(tokens, texts, symbols, spans, cues, mentions, kinds)
+    return Analysis(text, expanded, lang, tokens, symbols, spans, cues, mentions, clauses, notes, kinds)
+
+
+def _cues(expanded: str, tokens: list[Token], texts: list[str]) -> list[Cue]:
+    """The intent cues starting at each token (a cue may span several tokens; cues may overlap)."""
     cues: list[Cue] = []
     new = tuple.__new__
-    for index, tok in enumerate(tokens):
-        for kind in kinds_for_word(tok.text):
-            m = CUES[kind].match(expanded, tok.start)
+    candidates = cue_candidates
+    starts: list[int] | None = None
+    for index, word in enumerate(texts):
+        for kind, pattern in candidates(word):
+            m = pattern.match(expanded, tokens[index][3])
             if m is None:
                 continue
+            if starts is None:
+                starts = [t[3] for t in tokens]
             last = bisect_right(starts, m.end() - 1, index)
             if kind == "menu" and (_MEAL_WORDS.match(expanded, m.end()) or _meal_before(cues, index)):
                 kind = "meal_menu"
             cues.append(new(Cue, (kind, m.group(), index, max(last, index + 1))))
-    cues = _drop_inner_booking(_drop_inner_negations(cues))
-    mentions, notes = _finder(children).find(tokens, lambda: _capitalised(text), expanded)
-    mentions = _drop_cue_words(mentions, cues)
-    clauses = _clauses(tokens, spans, cues, mentions)
-    return Analysis(text, expanded, lang, tokens, symbols, spans, cues, mentions, clauses, notes)
+    if not cues:
+        return cues
+    return _drop_inner_booking(_drop_inner_negations(cues))
+
+
+_CAPITALISED_FOLD: dict[str, str] = {}
 
 
 def _capitalised(text: str) -> frozenset[str]:
-    return frozenset(fold(m.group(1)).strip() for m in _CAPITALISED.finditer(text))
+    found: set[str] = set()
+    cache = _CAPITALISED_FOLD
+    for m in _CAPITALISED.finditer(text):
+        word = m.group(1)
+        folded = cache.get(word)
+        if folded is None:
+            folded = fold(word).strip()
+            if len(cache) < 50_000:
+                cache[word] = folded
+        found.add(folded)
+    return frozenset(found)
 
 
 _FINDERS: dict[tuple[str, ...], ChildFinder] = {}
@@ -136,6 +165,8 @@ def _finder(children: tuple[str, ...]) -> ChildFinder:
 def _drop_inner_negations(cues: list[Cue]) -> list[Cue]:
     """A negation inside a cancel phrase ("pas de cantine", "kein Essen") is part of that phrase."""
     cancels = [c for c in cues if c.kind == "cancel"]
+    if not cancels:
+        return cues
     return [c for c in cues if c.kind != "negation" or not any(k.start <= c.start and c.end <= k.end for k in cancels)]
 
 
@@ -165,11 +196,17 @@ def _drop_cue_words(mentions: list[Mention], cues: list[Cue]) -> list[Mention]:
     return [m for m in mentions if m.how != "unknown" or not any(c.start <= m.start < c.end for c in cues)]
 
 
-def _clauses(tokens: list[Token], spans: list[Span], cues: list[Cue], mentions: list[Mention]) -> list[Clause]:
-    if not any(t.sym in "|.,e" or t.text in _CONTRAST for t in tokens):
-        whole = Clause(0, len(tokens), False, cues, spans, mentions)
-        whole.kind_set = frozenset(c.kind for c in cues)
-        return [whole]
+def _clauses(
+    tokens: list[Token],
+    texts: list[str],
+    symbols: str,
+    spans: list[Span],
+    cues: list[Cue],
+    mentions: list[Mention],
+    kinds: frozenset[str],
+) -> list[Clause]:
+    if _CUT_SYMBOLS.search(symbols) is None and _CONTRAST.isdisjoint(texts):
+        return [Clause(0, len(tokens), False, cues, spans, mentions, kinds)]
     inside: set[int] = set()
     for s in spans:
         inside.update(range(s.start, s.end))

@@ -22,6 +22,7 @@ class DeferError(Exception):
         self.options = options
 
 
+_WEAK_RESERVE = frozenset({"weak_reserve", "vegetarian", "special", "normal"})
 _ALSO = frozenset({"aussi", "egalement", "pareil", "idem", "too", "also", "auch", "ebenfalls", "genauso"})
 
 
@@ -36,11 +37,14 @@ class _Frame:
 
 
 def _polarity(clause: Clause) -> str | None:
-    if clause.has("dont_cancel"):
+    kinds = clause.kind_set
+    if not kinds:
+        return None
+    if "dont_cancel" in kinds:
         raise DeferError("clarify", "the message says not to cancel: what should be booked?", "action")
-    cancel = clause.has("cancel")
-    reserve = clause.has("reserve")
-    negated = clause.has("negation")
+    cancel = "cancel" in kinds
+    reserve = "reserve" in kinds
+    negated = "negation" in kinds
     if cancel:
         if negated and _negates_cancel(clause):
             raise DeferError(
@@ -49,7 +53,7 @@ def _polarity(clause: Clause) -> str | None:
         return "cancel"
     if reserve:
         return "cancel" if negated else "reserve"
-    if clause.has("weak_reserve") or clause.has("vegetarian", "special", "normal"):
+    if not kinds.isdisjoint(_WEAK_RESERVE):
         return "cancel" if negated else "reserve"
     if negated:
         return "neg"
@@ -87,15 +91,18 @@ def clause_children(
                 names.append(child)
     if names:
         return tuple(names), notes
-    if clause.has("all_children"):
+    kinds = clause.kind_set
+    if not kinds:
+        return None, notes
+    if "all_children" in kinds:
         return household, [f"children: all of the household ({', '.join(household)})"]
-    if clause.has("both_children"):
+    if "both_children" in kinds:
         if len(household) == 2:
             return household, [f"children: both ({', '.join(household)})"]
         if placeholder:
             return (PLACEHOLDER,), notes
         raise DeferError("clarify", f"'both' in a household of {len(household)}: which children?", "child", household)
-    if clause.has("my_child"):
+    if "my_child" in kinds:
         if len(household) == 1:
             return household, [f"children: 'my child' = {household[0]} (only child)"]
         if placeholder:
@@ -132,7 +139,7 @@ def build(
                 continue
             (excepts if item.kind == "except" else items).append(item)
             notes.append(item.note)
-        back = any(t.sym == "O" for t in analysis.tokens[clause.start : clause.end])
+        back = "O" in analysis.symbols[clause.start : clause.end]
         if back and items and frame.action == "reserve":
             if not any(c.has("cancel") for c in analysis.clauses):
                 raise DeferError("clarify", "eats again from that day: that day only, or every day from then?", "date")
@@ -153,8 +160,12 @@ def build(
             frame.except_only = True
         frames.append(frame)
     for f in frames:
-        words = {t.text for t in analysis.tokens[f.clause.start : f.clause.end]}
-        if f.children and f.action is None and f.days is None and words & _ALSO:
+        if (
+            f.children
+            and f.action is None
+            and f.days is None
+            and not _ALSO.isdisjoint([t.text for t in analysis.tokens[f.clause.start : f.clause.end]])
+        ):
             f.action = "also"
     active = [f for f in frames if (f.action is not None or f.days is not None) and not f.except_only]
     if not active:

@@ -67,6 +67,10 @@ def _one_edit(a: str, b: str) -> bool:
     return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
 
 
+def _start(mention: Mention) -> int:
+    return mention.start
+
+
 class ChildFinder:
     """Matches the registered first names of one household against the tokens of a message."""
 
@@ -78,68 +82,81 @@ class ChildFinder:
         self.long_keys = tuple((key, child) for key, child in self.keys.items() if len(key) >= 5)
 
     def find(
-        self, tokens: list[Token], capitalised: Callable[[], frozenset[str]], text: str
+        self, tokens: list[Token], texts: list[str], capitalised: Callable[[], frozenset[str]]
     ) -> tuple[list[Mention], list[str]]:
         """Mentions of children (exact names first, then one-typo names), and evidence notes."""
         mentions: list[Mention] = []
+        names: list[str] = []  # notes of exact names, given after those of typos
         notes: list[str] = []
         used: set[int] = set()
-        n = len(tokens)
         keys = self.keys
         if self.max_words == 1:
-            for i, tok in enumerate(tokens):
-                child = keys.get(tok.text)
-                if child is not None and tok.sym in "xWML":
-                    mentions.append(Mention(i, i + 1, (child,), "name"))
-                    used.add(i)
+            if not keys.keys().isdisjoint(texts):
+                for i, word in enumerate(texts):
+                    child = keys.get(word)
+                    if child is not None and tokens[i][1] in "xWML":
+                        mentions.append(Mention(i, i + 1, (child,), "name"))
+                        names.append(f"child: {word!r} = {child}")
+                        used.add(i)
         else:
-            for i in range(n):
-                if i in used or tokens[i].sym not in "xWML":
-                    continue
-                for width in range(min(self.max_words, n - i), 0, -1):
-                    joined = tokens[i].text if width == 1 else "".join(tokens[j].text for j in range(i, i + width))
-                    child = keys.get(joined)
-                    if child is not None and all(tokens[j].sym in "xWML" for j in range(i + 1, i + width)):
-                        mentions.append(Mention(i, i + width, (child,), "name"))
-                        used.update(range(i, i + width))
-                        break
+            self._joined_names(tokens, texts, used, mentions, names)
         exact = {m.children[0] for m in mentions}
         if self.max_words > 1:
             self._joined_typos(tokens, used, exact, mentions, notes)
+        vocabulary = VOCABULARY
+        candidates = [i for i, tok in enumerate(tokens) if tok[1] == "x" and tok[0] not in vocabulary]
+        if not candidates:
+            if len(mentions) > 1:
+                mentions.sort(key=_start)
+            return mentions, notes + names
         long_keys = self.long_keys
-        candidates = [i for i, tok in enumerate(tokens) if tok.sym == "x" and tok.text not in VOCABULARY]
-        for i in candidates:
-            tok = tokens[i]
-            if not long_keys or i in used or len(tok.text) < 4:
-                continue
-            matches = self._typos.get(tok.text)
-            if matches is None:
-                word = tok.text
-                matches = [
-                    child
-                    for key, child in long_keys
-                    if (word[0] == key[0] or word[-1] == key[-1]) and _one_edit(word, key)
-                ]
-                if len(self._typos) < 5000:
-                    self._typos[word] = matches
-            if len(matches) == 1:
-                if matches[0] in exact:
+        if long_keys:
+            for i in candidates:
+                word = texts[i]
+                if i in used or len(word) < 4:
                     continue
-                mentions.append(Mention(i, i + 1, (matches[0],), "typo"))
-                notes.append(f"child: {tok.text!r} ~ {matches[0]} (one typo)")
-                used.add(i)
-            elif len(matches) > 1:
-                mentions.append(Mention(i, i + 1, tuple(matches), "ambiguous"))
-                notes.append(f"child: {tok.text!r} is one typo from {', '.join(matches)}")
-                used.add(i)
-        for m in mentions:
-            if m.how == "name":
-                words = " ".join(tokens[j].text for j in range(m.start, m.end))
-                notes.append(f"child: {words!r} = {m.children[0]}")
+                matches = self._typos.get(word)
+                if matches is None:
+                    matches = [
+                        child
+                        for key, child in long_keys
+                        if (word[0] == key[0] or word[-1] == key[-1]) and _one_edit(word, key)
+                    ]
+                    if len(self._typos) < 5000:
+                        self._typos[word] = matches
+                if len(matches) == 1:
+                    if matches[0] in exact:
+                        continue
+                    mentions.append(Mention(i, i + 1, (matches[0],), "typo"))
+                    notes.append(f"child: {word!r} ~ {matches[0]} (one typo)")
+                    used.add(i)
+                elif len(matches) > 1:
+                    mentions.append(Mention(i, i + 1, tuple(matches), "ambiguous"))
+                    notes.append(f"child: {word!r} is one typo from {', '.join(matches)}")
+                    used.add(i)
+        notes.extend(names)
         if any(i not in used for i in candidates):
             mentions.extend(self._unknown(tokens, candidates, capitalised, used, notes))
-        mentions.sort(key=lambda m: m.start)
+        mentions.sort(key=_start)
         return mentions, notes
+
+    def _joined_names(
+        self, tokens: list[Token], texts: list[str], used: set[int], mentions: list[Mention], notes: list[str]
+    ) -> None:
+        """Exact names of one or more words ("Marie Claire"), longest first."""
+        keys = self.keys
+        n = len(tokens)
+        for i in range(n):
+            if i in used or tokens[i][1] not in "xWML":
+                continue
+            for width in range(min(self.max_words, n - i), 0, -1):
+                joined = texts[i] if width == 1 else "".join(texts[i : i + width])
+                child = keys.get(joined)
+                if child is not None and all(tokens[j][1] in "xWML" for j in range(i + 1, i + width)):
+                    mentions.append(Mention(i, i + width, (child,), "name"))
+                    notes.append(f"child: {' '.join(texts[i : i + width])!r} = {child}")
+                    used.update(range(i, i + width))
+                    break
 
     def _joined_typos(
         self, tokens: list[Token], used: set[int], exact: set[str], mentions: list[Mention], notes: list[str]

@@ -36,9 +36,8 @@ _TRANSLATE = str.maketrans(
 )
 # Emoji, pictographs and other symbols: a space (accented letters are decomposed and kept).
 _SYMBOLS = re.compile(r"[^\x00-\x7f\u00c0-\u024f\u1e00-\u1eff]")
-_APOSTROPHE = re.compile(r"'")
 _INNER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
-_SPACES = re.compile(r"[ \t]+")
+_SPACES = re.compile(r"  +")
 _NEGATED_AUX = re.compile(r"(?<=n) t\b")
 _WORD = re.compile(r"[a-z_][a-z_0-9]*")
 
@@ -68,6 +67,11 @@ _PUNCT_SYMBOL = {
 }
 
 
+_PLAIN_TOKEN = re.compile(r"[a-z_][a-z_0-9]*|[?!.,;:\n/&+-]")
+_DIGIT = re.compile(r"\d")
+_SYMBOL_OF: dict[str, tuple[str, int]] = {**{p: (sym, 0) for p, sym in _PUNCT_SYMBOL.items()}, **WORDS}
+
+
 class Token(NamedTuple):
     """One token: its folded text, its grammar symbol (one character), a value (weekday, month…), its offset."""
 
@@ -93,15 +97,32 @@ def _latin_table() -> dict[int, str]:
 _FOLD = {**_latin_table(), **_TRANSLATE}
 
 
+def _ascii_table() -> bytes:
+    """The fold of every ASCII character that stays one byte: lower case, quotes and tabs to spaces."""
+    table = bytearray(bytes(range(256)).lower())
+    for char in "'`\"\t":
+        table[ord(char)] = ord(" ")
+    return bytes(table)
+
+
+_ASCII_FOLD = _ascii_table()
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes, no emoji; hyphens inside words become spaces."""
-    text = text.lower().translate(_FOLD)
-    if not text.isascii():
-        text = _SYMBOLS.sub(" ", text)
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = _APOSTROPHE.sub(" ", text)
-    text = _INNER_HYPHEN.sub(" ", text)
-    return _SPACES.sub(" ", text)
+    if text.isascii():
+        text = text.encode("ascii").translate(_ASCII_FOLD, b"\r").decode("ascii")
+    else:
+        text = text.lower().translate(_FOLD)
+        if not text.isascii():
+            text = _SYMBOLS.sub(" ", text)
+            text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        text = text.replace("'", " ").replace("\t", " ")
+    if "-" in text:
+        text = _INNER_HYPHEN.sub(" ", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text
 
 
 def words_of(folded: str) -> set[str]:
@@ -173,15 +194,24 @@ def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
 def tokenize(text: str) -> list[Token]:
     """Tokens of an expanded folded text, each with its grammar symbol."""
     tokens: list[Token] = []
+    append = tokens.append
     new = tuple.__new__
-    words = WORDS
+    get = _SYMBOL_OF.get
     unknown = ("x", 0)
+    if _DIGIT.search(text) is None:  # words and punctuation only: no numbers, dates or times to read
+        for m in _PLAIN_TOKEN.finditer(text):
+            raw = m.group()
+            sym, val = get(raw, unknown)
+            append(new(Token, (raw, sym, val, m.start())))
+        if "may" in text:
+            _fix_may(tokens)
+        return tokens
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         raw = m.group()
-        if kind == "word":
-            sym, val = words.get(raw, unknown)
-            tokens.append(new(Token, (raw, sym, val, m.start())))
+        if kind == "word" or kind == "punct":
+            sym, val = get(raw, unknown)
+            append(new(Token, (raw, sym, val, m.start())))
             continue
         if kind == "suffix":
             kind = "num"
@@ -201,8 +231,6 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(raw, "T" if numeric_date(raw) else "#", 0, m.start()))
         elif kind == "time":
             tokens.append(Token(raw, "x", 0, m.start()))
-        else:
-            tokens.append(new(Token, (raw, _PUNCT_SYMBOL.get(raw, "x"), 0, m.start())))
     if "may" in text:
         _fix_may(tokens)
     return tokens

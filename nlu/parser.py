@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from core.canteen import Canteen
 from nlu.analysis import Analysis, analyse
@@ -69,7 +70,7 @@ def parse(message: Message, canteen: Canteen) -> Interpretation:
     today = message.at.astimezone(data.zone).date()
     household = tuple(message.children)
     languages = tuple(canteen.languages)
-    evidence: list[str] = [f"received {today.isoformat()} ({_DAY_NAMES[today.weekday()]}) in {canteen.timezone}"]
+    evidence: list[str] = [_received(today, canteen.timezone)]
     body, quote_notes = strip_quotes(message.text or "")
     evidence.extend(quote_notes)
     subject, is_reply, is_echo = clean_subject(message.subject)
@@ -93,9 +94,14 @@ def parse(message: Message, canteen: Canteen) -> Interpretation:
     elif subject:
         evidence.append(f"subject {subject!r} echoes our own message: ignored")
     evidence.extend(analysis.notes)
-    today_said = any(t.sym == "D" and t.val == 0 for t in analysis.tokens)
+    today_said = "D" in analysis.symbols and any(t.sym == "D" and t.val == 0 for t in analysis.tokens)
     resolver = Resolver(data, today, today_said=today_said)
     return _decide(analysis, side, resolver, household, evidence, message.text or "")
+
+
+@lru_cache(maxsize=1024)
+def _received(today: date, timezone: str) -> str:
+    return f"received {today.isoformat()} ({_DAY_NAMES[today.weekday()]}) in {timezone}"
 
 
 class _Side:
@@ -115,10 +121,8 @@ class _Side:
 def _decide(
     a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...], evidence: list[str], raw: str
 ) -> Interpretation:
-    kinds = a.kinds()
-    for cue in a.cues:
-        if cue.kind in _EVIDENCE_CUES:
-            evidence.append(f"cue {cue.kind}: {cue.text!r}")
+    kinds = a.kind_set
+    evidence.extend([f"cue {cue.kind}: {cue.text!r}" for cue in a.cues if cue.kind in _EVIDENCE_CUES])
     booking = bool(kinds & _BOOKING_CUES)
     staff = "staff" in kinds
     if not a.text.strip() and side is None:
@@ -173,13 +177,16 @@ def _decide(
 
 def _booking_outside(a: Analysis, kinds: tuple[str, ...]) -> bool:
     """A booking cue in a clause without the menu/status question ("qu'est-ce qu'ils mangent" is no order)."""
+    if len(a.clauses) == 1:
+        clause = a.clauses[0]
+        return not clause.kind_set.isdisjoint(_BOOKING_CUES) and clause.kind_set.isdisjoint(kinds)
     return any(c.has("cancel", "reserve", "dont_cancel") and not c.has(*kinds) for c in a.clauses)
 
 
 def _booking(
     a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...], evidence: list[str]
 ) -> Interpretation:
-    kinds = a.kinds()
+    kinds = a.kind_set
     guess = "reserve" if ("reserve" in kinds and "negation" not in kinds and "cancel" not in kinds) else "cancel"
     if "uncertain" in kinds:
         return result(
@@ -294,8 +301,9 @@ def _open_question(a: Analysis) -> bool:
     if "?" not in a.folded:
         return False
     begin = 0
+    last = len(a.tokens) - 1
     for i, tok in enumerate(a.tokens):
-        if tok.sym in "|." or i == len(a.tokens) - 1:
+        if tok.sym in "|." or i == last:
             if tok.text == "?":
                 inside = range(begin, i)
                 known = (

@@ -12,10 +12,20 @@ def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: R
     data, today = resolver.data, resolver.today
     days: set[date] = set()
     notes: list[str] = []
-    recurs = [i for i in items if i.kind == "recur"]
-    spans = [i for i in items if i.kind in ("range", "week")]
-    starts = [i for i in items if i.kind == "fromon"]
-    singles = [i for i in items if i.kind == "day"]
+    recurs: list[Item] = []
+    spans: list[Item] = []
+    starts: list[Item] = []
+    singles: list[Item] = []
+    for i in items:
+        kind = i.kind
+        if kind == "day":
+            singles.append(i)
+        elif kind == "range" or kind == "week":
+            spans.append(i)
+        elif kind == "fromon":
+            starts.append(i)
+        elif kind == "recur":
+            recurs.append(i)
     if back:
         if spans or recurs or len(singles) + len(starts) != 1:
             raise UnclearError("when does the absence start and end?")

@@ -96,19 +96,20 @@ class Parts:
     def of(cls, tokens: list[Token]) -> Parts:
         p = cls()
         for t in tokens:
-            if t.sym == "W":
+            sym = t[1]
+            if sym == "W":
                 p.weekday = t.val
-            elif t.sym in "Nn":
+            elif sym == "N" or sym == "n":
                 p.day = t.val
-            elif t.sym == "M":
+            elif sym == "M":
                 p.month = t.val
-            elif t.sym == "Y":
+            elif sym == "Y":
                 p.year = t.val
-            elif t.sym == "D":
+            elif sym == "D":
                 p.rel = t.val
-            elif t.sym == "K":
+            elif sym == "K":
                 p.next = True
-            elif t.sym == "T":
+            elif sym == "T":
                 parsed = numeric_date(t.text)
                 if parsed:
                     p.day, p.month, p.year = parsed
@@ -151,10 +152,17 @@ class Resolver:
 
     # single dates -------------------------------------------------------------------------------
     def day_of(
-        self, tokens: list[Token], *, base: date | None = None, month: int | None = None, year: int | None = None
+        self,
+        tokens: list[Token],
+        *,
+        base: date | None = None,
+        month: int | None = None,
+        year: int | None = None,
+        words: str | None = None,
     ) -> date:
         p = Parts.of(tokens)
-        words = " ".join(t.text for t in tokens)
+        if words is None:
+            words = " ".join([t.text for t in tokens])
         today = self.today
         if p.rel is not None:
             result = today + timedelta(days=p.rel)
@@ -246,16 +254,16 @@ class Resolver:
 
     # spans ------------------------------------------------------------------------------------------
     def item(self, span: Span, tokens: list[Token]) -> Item:
-        toks = tokens[span.start : span.end]
-        words = " ".join(t.text for t in toks)
-        kind = span.kind
+        kind, start, end = span
+        toks = tokens[start:end]
+        words = toks[0].text if end - start == 1 else " ".join([t.text for t in toks])
+        if kind == "date":
+            d = self.day_of(toks, words=words)
+            return Item("day", start, [d], note=f"date: {words!r} -> {d.isoformat()}")
         if kind == "past":
             raise UnclearError(f"{words!r} is in the past")
         if kind == "noend":
             raise UnclearError("no end given (until further notice)", "period")
-        if kind == "date":
-            d = self.day_of(toks)
-            return Item("day", span.start, [d], note=f"date: {words!r} -> {d.isoformat()}")
         if kind == "nextlist":
             days = [self.day_of([t, Token("", "K", 0)]) for t in toks if t.sym == "W"]
             return Item("day", span.start, days, note=f"dates: {words!r} -> {', '.join(map(str, days))}")

@@ -111,7 +111,7 @@ def _kind_anchors(kind: str) -> tuple[str, ...] | None:
 CUE_KINDS: tuple[str, ...] = tuple(sorted({kind for module in LANGUAGES.values() for kind in module.CUES}))
 CUES: dict[str, re.Pattern[str]] = {kind: _compile(kind) for kind in CUE_KINDS}
 CUE_ANCHORS: dict[str, tuple[str, ...] | None] = {kind: _kind_anchors(kind) for kind in CUE_KINDS}
-_WORD_KINDS: dict[str, frozenset[str]] = {}
+_WORD_CUES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
 _ALWAYS: frozenset[str] = frozenset(kind for kind, anchors in CUE_ANCHORS.items() if anchors is None)
 _EXACT: dict[str, set[str]] = {}
 _PREFIX: dict[str, set[str]] = {}
@@ -128,9 +128,9 @@ for _kind, _anchors_of_kind in CUE_ANCHORS.items():
             _PREFIX.setdefault(_first, set()).add(_kind)
 
 
-def kinds_for_word(word: str) -> frozenset[str]:
-    """The cue kinds that may match starting at (or inside) this word; cached per word."""
-    found = _WORD_KINDS.get(word)
+def cue_candidates(word: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The cue kinds (with their patterns) that may match starting at this word; cached per word."""
+    found = _WORD_CUES.get(word)
     if found is not None:
         return found
     kinds = set(_ALWAYS) | _EXACT.get(word, set())
@@ -141,7 +141,7 @@ def kinds_for_word(word: str) -> frozenset[str]:
     for part, kind in _CONTAINS:
         if part in word:
             kinds.add(kind)
-    result = frozenset(kinds)
-    if len(_WORD_KINDS) < 100_000:
-        _WORD_KINDS[word] = result
+    result = tuple((kind, CUES[kind]) for kind in frozenset(kinds))
+    if len(_WORD_CUES) < 100_000:
+        _WORD_CUES[word] = result
     return result
