@@ -99,10 +99,14 @@ def _core_commands(ctx: IntakeContext, items: Sequence[Mapping[str, Any]]) -> li
 
 def apply_booking(ctx: IntakeContext, items: Sequence[Mapping[str, Any]]) -> MessageStatus:
     """Apply the commands in this transaction, remember them for undo, and answer with the results."""
+    return _apply_and_answer(ctx, _core_commands(ctx, items))
+
+
+def _apply_and_answer(ctx: IntakeContext, commands: Sequence[Command], remembered_from: int = 0) -> MessageStatus:
+    """Apply a batch; the done commands from `remembered_from` on become the request "ANNULER" would undo."""
     sender = ctx.registered
-    commands = _core_commands(ctx, items)
     results = execute_commands(commands, ctx.uow, ctx.canteens, ctx.now)
-    done = [applied_command_json(r.command, r.details.get("meal")) for r in results if r.done]
+    done = [applied_command_json(r.command, r.details.get("meal")) for r in results[remembered_from:] if r.done]
     if done:
         ctx.uow.conversations.record_applied(AppliedRequest(sender.guardian_id, ctx.message_id, ctx.now, tuple(done)))
     balance = ctx.uow.ledger.balance(sender.household_id)
@@ -121,6 +125,17 @@ def undo_last(ctx: IntakeContext, note: str) -> MessageStatus:
     balance = ctx.uow.ledger.balance(sender.household_id)
     ctx.queue(ctx.composer.undo(ctx.audience, results, _names(sender.household), ctx.now, balance))
     return MessageStatus.DONE
+
+
+def correct_last(ctx: IntakeContext, note: str) -> MessageStatus:
+    """Undo the last request and apply it to the day now named, in one batch, answered together."""
+    last = ctx.last_applied
+    corrected = ctx.correction
+    if last is None or last.id is None or corrected is None:
+        raise LookupError("nothing to correct")
+    ctx.uow.conversations.mark_undone(last.id)
+    reverse = reversing_commands(last.commands, _source(ctx))
+    return _apply_and_answer(ctx, reverse + _core_commands(ctx, corrected), remembered_from=len(reverse))
 
 
 def ask(ctx: IntakeContext, note: str, asked_before: int = 0) -> MessageStatus:

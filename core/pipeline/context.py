@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from core.canteen import Canteen
-from core.messages import Channel, PendingQuestion, RuleHit, StaffItem, StoredMessage
+from core.messages import AppliedRequest, Channel, PendingQuestion, RuleHit, StaffItem, StoredMessage
 from core.model import Guardian, Household
 from core.pipeline.addressing import audience_for, canteen_of, reply_to
 from core.pipeline.config import PipelineConfig
+from core.pipeline.undo import correction_text
 from core.replies import Audience, Reply, ReplyComposer
 from core.unit_of_work import AbstractUnitOfWork
 
@@ -117,6 +118,41 @@ class IntakeContext:
         if question is None or question.expires_at < self.now:
             return None
         return question
+
+    @cached_property
+    def last_applied(self) -> AppliedRequest | None:
+        """The sender's last applied request, if recent enough to undo or correct."""
+        guardian = self.guardian
+        if guardian is None or guardian.id is None:
+            return None
+        last = self.uow.conversations.last_applied(guardian.id)
+        if last is None or last.applied_at < self.now - self.config.undo_window:
+            return None
+        return last
+
+    @cached_property
+    def correction(self) -> list[dict[str, Any]] | None:
+        """For "non, c'était mercredi": the last single-day request moved to the day now named, else None."""
+        import nlu
+
+        rest = correction_text(self.stored.message.text)
+        last = self.last_applied
+        if rest is None or last is None or len({item["day"] for item in last.commands}) != 1:
+            return None
+        names = {c.id: c.first_name for c in self.registered.household.children}
+        pending = tuple(
+            dict.fromkeys(
+                nlu.PendingCommand(item["action"], names.get(int(item["child_id"])), None, item.get("meal"))
+                for item in last.commands
+            )
+        )
+        today = self.now.astimezone(self.canteen.zone).date()
+        options = tuple((today + timedelta(days=n)).isoformat() for n in range(28))
+        reply = nlu.Message(text=rest, channel="sms", at=self.now.astimezone(self.canteen.zone))
+        filled = nlu.answer(nlu.Question("date", options), pending, reply, canteen=self.canteen)
+        if not filled or any(command.date.isoformat() == last.commands[0]["day"] for command in filled):
+            return None
+        return [command.to_json() for command in filled]
 
     @property
     def thread_keys(self) -> list[str]:

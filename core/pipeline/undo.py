@@ -36,6 +36,22 @@ def is_undo_request(text: str) -> bool:
     return plain in _KEYWORDS or bool(_PHRASES.match(plain))
 
 
+# "non, c'était mercredi", "no, I meant Thursday", "nein, es war Freitag": a correction of the last request.
+_CORRECTION = re.compile(
+    r"^(?:non|no|nope|nein)\b[ ,.!]*"
+    r"(?:(?:c ?etait|ce sera|je voulais dire|plutot|pas .{1,40} mais|it was|i meant|rather|es war|ich meinte|eher)\b)?"
+    r"\s*(?P<rest>.+)$"
+)
+
+
+def correction_text(text: str) -> str | None:
+    """For "non, c'était mercredi" the words naming the right thing ("mercredi"); None when no correction."""
+    match = _CORRECTION.match(_plain(text))
+    if match is None or len(match.group("rest").split()) > 6:
+        return None
+    return match.group("rest")
+
+
 def applied_command_json(command: Command, meal: object) -> dict[str, Any]:
     """The JSON form of a done booking command kept for undo."""
     assert isinstance(command, ReserveMeal | CancelMeal)

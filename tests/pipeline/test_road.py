@@ -196,3 +196,20 @@ def test_staff_resolve_a_mixed_message_with_their_own_changes(road: Road) -> Non
     assert road.booked("Dupont", "Basile", "2026-11-26")
     with pytest.raises(StaffError, match="already resolved"):
         resolve(road.uow_factory(), item.item.id, "marie", road.clock.now(), road.canteens, dismiss_reason="x")
+
+
+def test_a_correction_moves_the_last_request_to_the_day_named(road: Road) -> None:
+    road.send(CLAIRE_SMS, "Basile mange jeudi")
+    corrected = road.send(CLAIRE_SMS, "non, c'était vendredi")
+    assert matched(corrected) == ["corrects_last_request"]
+    reply = road.last_reply(corrected)
+    assert "Basile : repas annulé je 26.11." in reply
+    assert "Basile : repas réservé ve 27.11." in reply
+    assert not road.booked("Dupont", "Basile", "2026-11-26")
+    assert road.booked("Dupont", "Basile", "2026-11-27")
+    assert road.balance("Dupont") == "392.50"
+    undo = road.send(CLAIRE_SMS, "ANNULER")
+    assert "Basile : repas annulé ve 27.11." in road.last_reply(undo)
+    assert road.balance("Dupont") == "400.00"
+    polite = road.send(CLAIRE_SMS, "non merci")
+    assert "corrects_last_request" not in matched(polite)
