@@ -36,7 +36,7 @@ contracts: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 unit: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/core_bench.py

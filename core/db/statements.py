@@ -50,7 +50,7 @@ def sql_of(statement: Executable, dialect: Dialect) -> str:
     key = (id(statement), type(dialect))
     cached = _compiled.get(key)
     if cached is None or cached[0] is not statement:
-        cached = (statement, str(statement.compile(dialect=dialect)))  # type: ignore[attr-defined]
+        cached = (statement, str(statement.compile(dialect=dialect)))  # type: ignore[attr-defined]  # stubs: Executable lacks compile()
         _compiled[key] = cached
     return cached[1]
 
