@@ -79,3 +79,34 @@ def test_system_clock_is_aware() -> None:
 def test_settings_is_a_plain_value() -> None:
     assert Settings().resolved(Path("/srv")).canteens_dir == "/srv/config/canteens"
     assert Settings(database_url="sqlite:///:memory:").resolved(Path("/srv")).database_url == "sqlite:///:memory:"
+
+
+def test_channel_sections_from_file_and_environment(tmp_path: Path) -> None:
+    config = tmp_path / "cantine.toml"
+    config.write_text('[email]\nsmtp_port = 2525\nrelay_host = "smtp.example.ch"\n[sms]\naccount_sid = "AC1"\n')
+    settings = load_settings(config, env={"CANTINE_EMAIL_SMTP_PORT": "2526", "CANTINE_SMS_AUTH_TOKEN": "secret",
+                                          "CANTINE_WEB_PORT": "9000", "CANTINE_EMAIL_SMTP_LISTEN": "off"})  # fmt: skip
+    assert settings.email.smtp_port == 2526
+    assert settings.email.relay_host == "smtp.example.ch"
+    assert settings.email.smtp_listen is False
+    assert settings.sms.account_sid == "AC1"
+    assert settings.sms.auth_token == "secret"
+    assert settings.web.port == 9000
+    assert settings.telegram.token == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "env", "fragment"),
+    [
+        pytest.param("[email]\nsmtp_port = 'x'\n", {}, "'smtp_port' must be a whole number", id="bad-int"),
+        pytest.param("[email]\ncolour = 1\n", {}, "unknown setting [email].colour", id="unknown-section-key"),
+        pytest.param("[mail]\nx = 1\n", {}, "unknown table [mail]", id="unknown-table"),
+        pytest.param("", {"CANTINE_WEB_PORT": "eighty"}, "CANTINE_WEB_PORT", id="bad-env-int"),
+    ],
+)
+def test_bad_channel_settings_are_refused(tmp_path: Path, content: str, env: dict[str, str], fragment: str) -> None:
+    config = tmp_path / "cantine.toml"
+    config.write_text(content)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(config, env=env)
+    assert fragment in str(caught.value)
