@@ -94,6 +94,7 @@ class OutgoingMessage:
     language: str = "fr"
     subject: str | None = None
     in_reply_to: str | None = None  # the external id answered (email threading)
+    reply_from: str | None = None  # the address the parent wrote to: replies come from it
     references: tuple[str, ...] = ()
     html: str | None = None
     inbound_id: int | None = None

@@ -72,6 +72,7 @@ outbox = Table(
     Column("text", Text, nullable=False),
     Column("html", Text, nullable=True),
     Column("in_reply_to", String(EXTERNAL_ID), nullable=True),
+    Column("reply_from", String(320), nullable=True),
     Column("references", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("status", String(16), nullable=False, server_default="pending"),

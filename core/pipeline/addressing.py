@@ -50,6 +50,7 @@ def reply_to(stored: StoredMessage, reply: Reply, now: datetime) -> OutgoingMess
         language=reply.language,
         subject=reply.subject if is_email else None,
         in_reply_to=message.external_id if is_email else None,
+        reply_from=message.recipient,
         references=(*message.thread_ids, message.external_id) if is_email else (),
         inbound_id=stored.id,
     )

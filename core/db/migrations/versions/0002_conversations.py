@@ -73,6 +73,7 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("html", sa.Text(), nullable=True),
         sa.Column("in_reply_to", sa.String(length=998), nullable=True),
+        sa.Column("reply_from", sa.String(length=320), nullable=True),
         sa.Column("references", sa.JSON(), nullable=False),
         _at("created_at"),
         sa.Column("status", sa.String(length=16), server_default="pending", nullable=False),
