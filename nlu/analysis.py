@@ -10,8 +10,8 @@ from typing import NamedTuple
 from nlu.children import ChildFinder, Mention
 from nlu.grammar import Span, scan
 from nlu.iban import mask
-from nlu.lexicon import cue_candidates
-from nlu.normalize import ALL_ABBREVIATIONS, Token, expand, fold, guess_language, tokenize, words_of
+from nlu.lexicon import WORD_CUES, cue_candidates
+from nlu.normalize import ALL_ABBREVIATIONS, Token, expand, fold, guess_language, offsets, tokenize, words_of
 
 _CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b([A-ZÀ-Ý][\wÀ-ÿ]+)", re.MULTILINE)
 _CONTRAST = frozenset(
@@ -115,15 +115,20 @@ def _cues(expanded: str, tokens: list[Token], texts: list[str]) -> list[Cue]:
     """The intent cues starting at each token (a cue may span several tokens; cues may overlap)."""
     cues: list[Cue] = []
     new = tuple.__new__
-    candidates = cue_candidates
-    starts: list[int] | None = None
+    known = WORD_CUES.get
+    starts: list[int] = []
     for index, word in enumerate(texts):
-        for kind, pattern in candidates(word):
-            m = pattern.match(expanded, tokens[index][3])
+        candidates = known(word)
+        if candidates is None:
+            candidates = cue_candidates(word)
+        if not candidates:
+            continue
+        if not starts:
+            starts = offsets(expanded, tokens)
+        for kind, pattern in candidates:
+            m = pattern.match(expanded, starts[index])
             if m is None:
                 continue
-            if starts is None:
-                starts = [t[3] for t in tokens]
             last = bisect_right(starts, m.end() - 1, index)
             if kind == "menu" and (_MEAL_WORDS.match(expanded, m.end()) or _meal_before(cues, index)):
                 kind = "meal_menu"

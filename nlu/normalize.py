@@ -172,7 +172,11 @@ _ABBREVIATION_RES: dict[str, re.Pattern[str]] = {
     lang: re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
     for lang, table in _ABBREVIATION_TABLES.items()
 }
-_PHRASE_FIRST_WORDS: frozenset[str] = frozenset(re.split(r"[^a-z_]", p)[0] for p in PHRASES)
+# Each phrase is indexed by its longest word: a phrase can match only when all its words are in the text.
+_PHRASE_WORDS: dict[str, list[frozenset[str]]] = {}
+for _phrase in PHRASES:
+    _parts = frozenset(re.findall(r"[a-z_]+", _phrase))
+    _PHRASE_WORDS.setdefault(max(sorted(_parts), key=len), []).append(_parts)
 _PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
 
 
@@ -184,7 +188,7 @@ def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
     if table and not words.isdisjoint(table):
         folded = _ABBREVIATION_RES[lang].sub(lambda m: table[m.group(0)], folded)
         words = set(_WORD_FIRST.findall(folded))
-    if not words.isdisjoint(_PHRASE_FIRST_WORDS):
+    if any(need <= words for key in words & _PHRASE_WORDS.keys() for need in _PHRASE_WORDS[key]):
         folded = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], folded)
     if " t" in folded:
         folded = _NEGATED_AUX.sub(" not", folded)
@@ -199,10 +203,12 @@ def tokenize(text: str) -> list[Token]:
     get = _SYMBOL_OF.get
     unknown = ("x", 0)
     if _DIGIT.search(text) is None:  # words and punctuation only: no numbers, dates or times to read
-        for m in _PLAIN_TOKEN.finditer(text):
-            raw = m.group()
-            sym, val = get(raw, unknown)
-            append(new(Token, (raw, sym, val, m.start())))
+        raws = _PLAIN_TOKEN.findall(text)
+        cache = _TOKENS
+        try:
+            tokens = [cache[raw] for raw in raws]
+        except KeyError:
+            tokens = [cache.get(raw) or _plain_token(raw) for raw in raws]
         if "may" in text:
             _fix_may(tokens)
         return tokens
@@ -234,6 +240,34 @@ def tokenize(text: str) -> list[Token]:
     if "may" in text:
         _fix_may(tokens)
     return tokens
+
+
+_TOKENS: dict[str, Token] = {}
+
+
+def _plain_token(raw: str) -> Token:
+    """The token of a word or punctuation mark, shared by all its occurrences (its offset left at 0)."""
+    sym, val = _SYMBOL_OF.get(raw, ("x", 0))
+    token = Token(raw, sym, val)
+    if len(_TOKENS) < 100_000:
+        _TOKENS[raw] = token
+    return token
+
+
+def offsets(text: str, tokens: list[Token]) -> list[int]:
+    """The offset of each token in the text it was read from."""
+    if tokens and tokens[-1].start:
+        return [t.start for t in tokens]
+    # Plain text: shared tokens carry no offset. Between two tokens there are only characters that cannot
+    # start a token, so the next occurrence of a token's text is where it starts.
+    starts: list[int] = []
+    find = text.find
+    pos = 0
+    for t in tokens:
+        pos = find(t.text, pos)
+        starts.append(pos)
+        pos += len(t.text)
+    return starts
 
 
 def _fix_may(tokens: list[Token]) -> None:
