@@ -67,16 +67,22 @@ def simulate_command(
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Process what is waiting, deliver the replies, and stop.")
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between polls when idle.")
+@click.option("--no-delivery", is_flag=True, help="Only process the inbox: leave the outbox to another worker.")
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after processing this many messages.")
 @pass_app
-def worker_command(app: AppContext, once: bool, interval: float) -> None:
+def worker_command(app: AppContext, once: bool, interval: float, no_delivery: bool, limit: int | None) -> None:
     """Process the inbox and deliver the outbox (replies printed until channels are configured)."""
     worker = Worker(app.uow, app.canteens, app.clock)
-    dispatcher = console_dispatcher(app)
+    dispatcher = None if no_delivery else console_dispatcher(app)
+    total = 0
     while True:
-        processed = worker.drain(limit=100)
-        dispatcher.deliver_due()
-        if once:
-            click.echo(f"processed {processed} message(s)")
+        batch = 100 if limit is None else min(100, limit - total)
+        processed = worker.drain(limit=batch)
+        total += processed
+        if dispatcher is not None:
+            dispatcher.deliver_due()
+        if total == limit or (once and processed < batch):
+            click.echo(f"processed {total} message(s)")
             return
         if not processed:
             time.sleep(interval)
