@@ -74,7 +74,7 @@ def first_address(value: str | None) -> str | None:
         return None
     try:
         for _name, address in getaddresses([value]):
-            if "@" in address:
+            if _ADDRESS.fullmatch(address.strip()):
                 return clean(address.strip().lower(), ADDRESS_LIMIT)
     except Exception:  # getaddresses rarely raises; the regex below still finds an address
         pass
@@ -173,46 +173,87 @@ def _is_attachment(part: Message) -> bool:
         return False
 
 
-def _body_parts(message: Message) -> tuple[Message | None, Message | None]:
-    """The first inline text/plain and text/html parts outside attached messages."""
-    plain: Message | None = None
-    html: Message | None = None
-    stack: list[Message] = [message]
-    while stack:
-        part = stack.pop(0)
-        try:
-            content_type = part.get_content_type()
-        except Exception:
-            content_type = "text/plain"
-        if part.is_multipart():
-            payload = part.get_payload()
-            if isinstance(payload, list) and content_type != "message/rfc822":
-                stack = [p for p in payload if isinstance(p, Message)] + stack
-            continue
-        if _is_attachment(part):
-            continue
-        if content_type == "text/plain" and plain is None:
-            plain = part
-        elif content_type == "text/html" and html is None:
-            html = part
-    return plain, html
+def _is_text(part: Message, subtype: str) -> bool:
+    try:
+        return part.get_content_type() == f"text/{subtype}" and not _is_attachment(part)
+    except Exception:
+        return False
+
+
+def _first_leaf(part: Message, subtype: str) -> Message | None:
+    """The first inline text/<subtype> leaf under a part, attached messages excluded."""
+    if not part.is_multipart():
+        return part if _is_text(part, subtype) else None
+    if part.get_content_type() == "message/rfc822":
+        return None
+    payload = part.get_payload()
+    for child in payload if isinstance(payload, list) else []:
+        if isinstance(child, Message) and (found := _first_leaf(child, subtype)) is not None:
+            return found
+    return None
+
+
+def _plain_parts(part: Message) -> list[Message]:
+    """Every inline text/plain part in reading order; of alternatives, the plain one only."""
+    if not part.is_multipart():
+        return [part] if _is_text(part, "plain") else []
+    content_type = part.get_content_type()
+    if content_type == "message/rfc822":
+        return []
+    if content_type == "multipart/alternative":
+        leaf = _first_leaf(part, "plain")
+        return [leaf] if leaf is not None else []
+    payload = part.get_payload()
+    return [p for child in (payload if isinstance(payload, list) else []) if isinstance(child, Message)
+            for p in _plain_parts(child)]  # fmt: skip
+
+
+def unflow(text: str, delsp: bool) -> str:
+    """format=flowed (RFC 3676): lines ending in a space continue on the next line of the same quote depth."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:]
+        content = content[1:] if content.startswith(" ") else content  # space-stuffing
+        previous = out[-1] if out else None
+        if previous is not None and previous.endswith(" ") and previous != "-- " and _depth(previous) == depth:
+            out[-1] = (previous[:-1] if delsp else previous) + content
+        else:
+            out.append(">" * depth + (" " if depth else "") + content)
+    return "\n".join(out)
+
+
+def _depth(line: str) -> int:
+    return len(line) - len(line.lstrip(">"))
+
+
+def _flowed_text(part: Message, text: str) -> str:
+    try:
+        if str(part.get_param("format", "")).lower() != "flowed":
+            return text
+        return unflow(text, str(part.get_param("delsp", "")).lower() == "yes")
+    except Exception:
+        return text
 
 
 def body_text(message: Message) -> tuple[str, list[str]]:
-    """The parent's text: text/plain preferred, else the HTML part as text; notes on what went wrong."""
+    """The parent's text: inline text/plain parts preferred, else the first HTML part as text; notes on trouble."""
     notes: list[str] = []
-    plain, html = _body_parts(message)
-    text = ""
-    if plain is not None:
-        text, note = part_text(plain)
+    texts: list[str] = []
+    plains = _plain_parts(message)
+    for part in plains:
+        decoded, note = part_text(part)
         if note:
             notes.append(note)
+        texts.append(_flowed_text(part, decoded.replace("\r\n", "\n").replace("\r", "\n")))
+    text = "\n".join(t.rstrip("\n") for t in texts if t.strip())
+    html = _first_leaf(message, "html")
     if not text.strip() and html is not None:
         markup, note = part_text(html)
         if note:
             notes.append(note)
         text = html_to_text(markup)
-    if plain is None and html is None:
+    if not plains and html is None:
         notes.append("no text part")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > TEXT_LIMIT:
@@ -299,8 +340,9 @@ def parse_email(
 
 
 def _is_malformed(notes: list[str]) -> bool:
-    """Cut text alone is not malformed; anything else noted is."""
-    return any(not note.startswith("text cut") for note in notes)
+    """Cut text or a charset read by a fallback is not malformed; anything else noted is."""
+    return any(not (note.startswith("text cut") or note.endswith(("read as utf-8", "read as windows-1252")))
+               for note in notes)  # fmt: skip
 
 
 def address_domain(address: str | None) -> str:
