@@ -111,7 +111,9 @@ class SmtpReplySender:
             text = (
                 error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
             )
-            permanent = _is_permanent(error.smtp_code) and not isinstance(error, smtplib.SMTPAuthenticationError)
+            # Only a refusal of this very message is final; a refused login or sender is the relay's
+            # configuration, the same for every reply: retried, so that fixing the settings delivers them.
+            permanent = _is_permanent(error.smtp_code) and isinstance(error, smtplib.SMTPDataError)
             raise DeliveryError(f"relay answered {error.smtp_code} {text}", permanent) from error
         except (smtplib.SMTPException, OSError) as error:  # refused connection, timeout, TLS, disconnect
             raise DeliveryError(f"relay unreachable: {type(error).__name__}: {error}", False) from error
