@@ -217,14 +217,18 @@ def _clauses(
         inside.update(range(s.start, s.end))
     strong: list[tuple[int, bool]] = []  # (cut position, contrast)
     soft: list[int] = []
-    for i, tok in enumerate(tokens):
-        if i in inside and tok.sym != "|":
+    positions = [m.start() for m in _CUT_SYMBOLS.finditer(symbols)]
+    if not _CONTRAST.isdisjoint(texts):
+        positions = sorted({*positions, *(i for i, word in enumerate(texts) if word in _CONTRAST)})
+    for i in positions:
+        sym = symbols[i]
+        if i in inside and sym != "|":
             continue
-        if tok.sym == "|" or tok.sym == ".":
+        if sym == "|" or sym == ".":
             strong.append((i, False))
-        elif tok.text in _CONTRAST:
+        elif texts[i] in _CONTRAST:
             strong.append((i, True))
-        elif tok.sym in ",e":
+        elif sym in ",e":
             soft.append(i)
     pieces: list[Clause] = []
     begin, contrast = 0, False

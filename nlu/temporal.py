@@ -152,17 +152,14 @@ class Resolver:
 
     # single dates -------------------------------------------------------------------------------
     def day_of(
-        self,
-        tokens: list[Token],
-        *,
-        base: date | None = None,
-        month: int | None = None,
-        year: int | None = None,
-        words: str | None = None,
+        self, tokens: list[Token], *, base: date | None = None, month: int | None = None, year: int | None = None
     ) -> date:
+        words = tokens[0].text if len(tokens) == 1 else " ".join([t.text for t in tokens])
+        if len(tokens) == 1 and tokens[0].sym in "DW":  # "demain", "vendredi": no parts to gather
+            if tokens[0].sym == "D":
+                return self.today + timedelta(days=tokens[0].val)
+            return self._weekday(tokens[0].val, False, base, words)
         p = Parts.of(tokens)
-        if words is None:
-            words = " ".join([t.text for t in tokens])
         today = self.today
         if p.rel is not None:
             result = today + timedelta(days=p.rel)
@@ -258,7 +255,7 @@ class Resolver:
         toks = tokens[start:end]
         words = toks[0].text if end - start == 1 else " ".join([t.text for t in toks])
         if kind == "date":
-            d = self.day_of(toks, words=words)
+            d = self.day_of(toks)
             return Item("day", start, [d], note=f"date: {words!r} -> {d.isoformat()}")
         if kind == "past":
             raise UnclearError(f"{words!r} is in the past")
