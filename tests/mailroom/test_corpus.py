@@ -80,7 +80,8 @@ TABLE: dict[str, Expected] = {
                                     note_has={MALFORMED: "CloseBoundaryNotFound"}),
     "malformed_headers": Expected(CLAIRE, frozenset({MALFORMED}), recipient=""),
     "no_message_id": Expected("marc.dupont@example.ch", text_has=("Alban mange vendredi.",)),
-    "smtputf8_address": Expected("zoë.müller@exämple.ch", subject="Zoë à la cantine", external_id="<utf8-0001@exämple.ch>"),
+    "smtputf8_address": Expected("zoë.müller@exämple.ch", subject="Zoë à la cantine",
+                                 external_id="<utf8-0001@exämple.ch>"),
     "dkim_spf_fail": Expected(CLAIRE, frozenset({S.AUTH_FAILED}), note_has={S.AUTH_FAILED: "dkim=fail spf=fail"}),
     "forged_authres_untrusted": Expected(CLAIRE, frozenset({S.AUTH_FAILED})),
     "envelope_mismatch": Expected(CLAIRE, frozenset({S.ENVELOPE_MISMATCH}),
@@ -146,7 +147,9 @@ def test_a_huge_body_is_cut_for_the_understanding_layer_and_kept_whole_in_raw() 
 
 def test_a_message_without_message_id_gets_a_stable_one_whatever_the_trace_headers() -> None:
     raw = (FIXTURES / "no_message_id.eml").read_bytes()
-    relayed = b"Received: from relay2.example by mx; Mon, 23 Nov 2026 08:21:00 +0100\nReturn-Path: <m@example.ch>\n" + raw
+    relayed = (
+        b"Received: from relay2.example by mx; Mon, 23 Nov 2026 08:21:00 +0100\nReturn-Path: <m@example.ch>\n" + raw
+    )
     first = reader().read(raw, AT).external_id
     assert first.endswith("@cantine.invalid>")
     assert reader().read(raw, AT).external_id == first
