@@ -19,20 +19,23 @@ _CONTRAST = frozenset(
 )
 _CUT_SYMBOLS = re.compile(r"[|.,e]")
 _POLARITY_KINDS = ("cancel", "reserve", "weak_reserve", "negation", "dont_cancel")
-_INTENT_KINDS = (
-    "cancel",
-    "reserve",
-    "balance",
-    "menu",
-    "statement",
-    "fiscal",
-    "topup",
-    "refund",
-    "rules",
-    "registration",
-    "help",
-    "status",
-    "staff",
+# The cues that name what the message asks for (the one list: the parser reads it too).
+INTENT_KINDS: frozenset[str] = frozenset(
+    {
+        "cancel",
+        "reserve",
+        "balance",
+        "menu",
+        "statement",
+        "fiscal",
+        "topup",
+        "refund",
+        "rules",
+        "registration",
+        "help",
+        "status",
+        "staff",
+    }
 )
 _MEAL_WORDS = re.compile(r"\s*(?:vegetari\w*|vege\w*|veggie|special\w*|spezial\w*|normal\w*|sans \w+|ohne \w+)")
 
@@ -88,7 +91,7 @@ class Analysis:
 
     @property
     def has_content(self) -> bool:
-        return bool(self.spans or self.mentions or self.kinds() & set(_INTENT_KINDS))
+        return bool(self.spans or self.mentions or self.kinds() & INTENT_KINDS)
 
 
 def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) -> Analysis:

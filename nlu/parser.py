@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
 from core.canteen import Canteen
-from nlu.analysis import Analysis, analyse
+from nlu.analysis import INTENT_KINDS, Analysis, analyse
 from nlu.booking import PLACEHOLDER, DeferError, build
 from nlu.model import Command, Interpretation, Message, PendingCommand, Question
 from nlu.quotes import clean_subject, strip_quotes
 from nlu.requests import default_week, period_answer, refund, result, statement, topup
+from nlu.suggest import without_staff_part
 from nlu.temporal import Resolver, UnclearError, calendar_data
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -43,29 +45,45 @@ _REQUEST = re.compile(
     r"|would you|konnen sie|konnten sie|kannst du|bitte|je voudrais|je souhaite|i would like|i d like|ich mochte"
     r"|est il possible|is it possible|ist es moglich|est ce possible)\b"
 )
-_INTENT_CUES = frozenset(
-    {
-        "cancel",
-        "reserve",
-        "balance",
-        "menu",
-        "statement",
-        "fiscal",
-        "topup",
-        "refund",
-        "rules",
-        "registration",
-        "help",
-        "status",
-        "staff",
-    }
-)
+_INTENT_CUES = INTENT_KINDS
 _EVIDENCE_CUES = _INTENT_CUES | {"uncertain", "thanks", "negation", "vegetarian", "special", "normal"}
 _BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
 
 
+_MIXED = "a booking mixed with a question a person must handle"
+_ASKS_MORE = "the message also asks something a person must answer"
+_SUGGESTED = frozenset({_MIXED, _ASKS_MORE})
+
+
 def parse(message: Message, canteen: Canteen) -> Interpretation:
-    """Interpret one message for one canteen (pure: no clock, no I/O)."""
+    """Interpret one message for one canteen (pure: no clock, no I/O).
+
+    A booking sent to staff because it is mixed with something a person must handle still carries, in
+    `commands`, the reading made without that part (never acted on by the pipeline; staff may apply it).
+    """
+    reading = _parse(message, canteen)
+    if reading.route == "staff" and reading.reason in _SUGGESTED:
+        return _with_suggestion(reading, message, canteen)
+    return reading
+
+
+def _with_suggestion(reading: Interpretation, message: Message, canteen: Canteen) -> Interpretation:
+    household, languages = tuple(message.children), tuple(canteen.languages)
+    body, _ = strip_quotes(message.text or "")
+    subject = clean_subject(message.subject)[0] if message.subject else ""
+    text = without_staff_part(body, household, languages)
+    rest = without_staff_part(subject, household, languages) if subject else ""
+    if text is None or rest is None or (text == body and rest == subject):
+        return reading
+    kept_subject = message.subject if rest == subject else rest or None  # unchanged: as sent, reply prefix too
+    alone = _parse(replace(message, text=text, subject=kept_subject), canteen)
+    if alone.route != "auto" or not alone.commands:
+        return reading
+    note = f"suggested without the part for staff (not acted on): {interpret_commands(alone.commands)}"
+    return replace(reading, intent=alone.intent, commands=alone.commands, evidence=(*reading.evidence, note))
+
+
+def _parse(message: Message, canteen: Canteen) -> Interpretation:
     data = calendar_data(canteen)
     today = message.at.astimezone(data.zone).date()
     household = tuple(message.children)
@@ -197,7 +215,7 @@ def _booking(
             question=Question("uncertain"),
         )
     if "staff" in kinds:
-        return result(guess, "staff", evidence, "a booking mixed with a question a person must handle")
+        return result(guess, "staff", evidence, _MIXED)
     if _alternative(a):
         return result(guess, "clarify", evidence, "the message offers alternatives ('or')", question=Question("date"))
     if "?" in a.folded and not _REQUEST.search(a.folded):
@@ -209,7 +227,7 @@ def _booking(
             question=Question("action", ("cancel", "reserve")),
         )
     if _open_question(a):
-        return result(guess, "staff", evidence, "the message also asks something a person must answer")
+        return result(guess, "staff", evidence, _ASKS_MORE)
     meals = [k for k in ("vegetarian", "special", "normal") if k in kinds]
     if len(meals) > 1:
         return result(guess, "clarify", evidence, "several meal types named", question=Question("meal", tuple(meals)))

@@ -141,7 +141,7 @@ def cue_candidates(word: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     for part, kind in _CONTAINS:
         if part in word:
             kinds.add(kind)
-    result = tuple((kind, _pattern_for(kind, word)) for kind in frozenset(kinds))
+    result = tuple((kind, _pattern_for(kind, word)) for kind in sorted(kinds))  # sorted: evidence in a fixed order
     if len(WORD_CUES) < 100_000:
         WORD_CUES[word] = result
     return result
