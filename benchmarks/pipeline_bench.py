@@ -355,7 +355,7 @@ def bench(
 ) -> tuple[list[Result], list[Family]]:
     """Each worker count: a bare round (no routing), then `rounds` rounds of the whole pipeline."""
     families = populate(url, args.households, rng)
-    size = max(50, args.messages // (2 * args.rounds * len(worker_counts)))  # messages per phase
+    size = max(50, args.messages // (2 * args.rounds * args.configurations))  # messages per phase
     results = []
     for workers in worker_counts:
         tag = f"{label}{workers}"
@@ -384,7 +384,9 @@ def bench(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=1000)
-    parser.add_argument("--messages", type=int, default=2000, help="messages per backend, over all rounds")
+    parser.add_argument(
+        "--messages", type=int, default=2000, help="messages in all, over every configuration and round"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--pg-url",
@@ -396,9 +398,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also profile one in-process worker (PostgreSQL)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    args.configurations = 1 + (len(args.pg_workers) if args.pg_url else 0)
     began = time.perf_counter()
     print(
-        f"{args.households} households, {args.messages} messages per backend, {args.rounds} rounds (median shown), "
+        f"{args.households} households, {args.messages} messages in all, {args.rounds} rounds (median shown), "
         f"{os.cpu_count()} CPUs; business time {NOW.isoformat()}"
     )
     results: list[Result] = []
