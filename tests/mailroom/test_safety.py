@@ -12,9 +12,12 @@ from mailroom.safety import SafetyPolicy, assess, parse_authentication_results, 
 CLAIRE = "claire.dupont@example.ch"
 
 
-def signals(headers: str, envelope: str | None = None, **options: str) -> frozenset[str]:
+def signals(
+    headers: str, envelope: str | None = None, authentication: str = "check", trusted_authserv_id: str = ""
+) -> frozenset[str]:
     message = message_from_bytes(f"{headers}From: {CLAIRE}\n\nx\n".encode(), policy=policy.default)
-    found, _notes = assess(message, sender=CLAIRE, envelope_sender=envelope, policy=SafetyPolicy(**options))  # type: ignore[arg-type]
+    rules = SafetyPolicy(authentication=authentication, trusted_authserv_id=trusted_authserv_id)
+    found, _notes = assess(message, sender=CLAIRE, envelope_sender=envelope, policy=rules)
     return found
 
 
