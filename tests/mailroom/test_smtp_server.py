@@ -155,7 +155,9 @@ def test_an_smtputf8_sender_is_stored(intake: Intake, uow_factory: Callable[[], 
     assert message.text == "Zoë mange jeudi."
 
 
-def test_a_redelivery_is_accepted_and_stored_once(intake: Intake, uow_factory: Callable[[], AbstractUnitOfWork]) -> None:
+def test_a_redelivery_is_accepted_and_stored_once(
+    intake: Intake, uow_factory: Callable[[], AbstractUnitOfWork]
+) -> None:
     with intake.client() as client:
         client.sendmail(CLAIRE, [MONTVAL], mail())
         client.sendmail(CLAIRE, [MONTVAL], mail())
