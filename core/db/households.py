@@ -171,38 +171,48 @@ class SqlHouseholdRepository:
         return found[0] if found else None
 
     def _guardians(self, query: Select[Any]) -> builtins.list[Guardian]:
-        """Guardians selected by `query` (rows of the guardians table), each with its emails and phones."""
-        conn = self._c()
-        rows = conn.execute(query.order_by(guardians.c.id)).all()
-        if not rows:
-            return []
-        ids = [row.id for row in rows]
-        emails: dict[int, builtins.list[str]] = {}
-        for guardian_id, address in conn.execute(
-            select(guardian_emails.c.guardian_id, guardian_emails.c.address)
-            .where(guardian_emails.c.guardian_id.in_(ids))
-            .order_by(guardian_emails.c.id)
-        ):
-            emails.setdefault(guardian_id, []).append(address)
-        phones: dict[int, builtins.list[str]] = {}
-        for guardian_id, e164 in conn.execute(
-            select(guardian_phones.c.guardian_id, guardian_phones.c.e164)
-            .where(guardian_phones.c.guardian_id.in_(ids))
-            .order_by(guardian_phones.c.id)
-        ):
-            phones.setdefault(guardian_id, []).append(e164)
-        return [
-            Guardian(
-                name=row.name,
-                language=row.language,
-                emails=emails.get(row.id, []),
-                phones=phones.get(row.id, []),
-                telegram_chat_id=row.telegram_chat_id,
-                id=row.id,
-                household_id=row.household_id,
+        """Guardians selected by `query` (rows of the guardians table), each with its emails and phones.
+
+        One round trip: the guardians outer-joined with their addresses and numbers (a guardian has one
+        or two of each, so the cross product stays tiny), regrouped here in their stored order.
+        """
+        chosen = query.subquery()
+        rows = (
+            self._c()
+            .execute(
+                select(
+                    chosen,
+                    guardian_emails.c.id.label("email_id"),
+                    guardian_emails.c.address,
+                    guardian_phones.c.id.label("phone_id"),
+                    guardian_phones.c.e164,
+                )
+                .outerjoin(guardian_emails, guardian_emails.c.guardian_id == chosen.c.id)
+                .outerjoin(guardian_phones, guardian_phones.c.guardian_id == chosen.c.id)
+                .order_by(chosen.c.id, guardian_emails.c.id, guardian_phones.c.id)
             )
-            for row in rows
-        ]
+            .all()
+        )
+        found: dict[int, Guardian] = {}
+        emails: dict[int, dict[int, str]] = {}
+        phones: dict[int, dict[int, str]] = {}
+        for row in rows:
+            if row.id not in found:
+                found[row.id] = Guardian(
+                    name=row.name,
+                    language=row.language,
+                    telegram_chat_id=row.telegram_chat_id,
+                    id=row.id,
+                    household_id=row.household_id,
+                )
+            if row.email_id is not None:
+                emails.setdefault(row.id, {})[row.email_id] = row.address
+            if row.phone_id is not None:
+                phones.setdefault(row.id, {})[row.phone_id] = row.e164
+        for guardian_id, guardian in found.items():
+            guardian.emails = [emails[guardian_id][k] for k in sorted(emails.get(guardian_id, {}))]
+            guardian.phones = [phones[guardian_id][k] for k in sorted(phones.get(guardian_id, {}))]
+        return list(found.values())
 
     def _load(self, condition: ColumnElement[bool] | None) -> builtins.list[Household]:
         """Households matching `condition` (all when None), ordered by name, in five queries whatever their number."""
