@@ -28,6 +28,7 @@ class Signal(StrEnum):
     OWN_ADDRESS = "own_address"  # sent by one of our own addresses
     AUTH_FAILED = "auth_failed"  # DKIM and SPF both failed, or no authentication under a "require" policy
     ENVELOPE_MISMATCH = "envelope_mismatch"  # From is a guardian's, the envelope sender a stranger's
+    MALFORMED = "malformed"  # the message could only be read in part: a person should look at it
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses
 
-from core.messages import Channel, InboundMessage
+from core.messages import Channel, InboundMessage, Signal
 from mailroom.html_text import html_to_text
 
-MALFORMED = "malformed"  # signal: the message could only be read in part; a person should look at it
+MALFORMED = Signal.MALFORMED  # the message could only be read in part; a person should look at it
 TEXT_LIMIT = 50_000  # characters of body text handed to the understanding layer; the rest stays in raw
 ID_LIMIT = 900  # the inbox column holds 998 characters
 ADDRESS_LIMIT = 320

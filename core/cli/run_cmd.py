@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from core.calendar import ServiceCalendar
+from core.cli.channels import Channels, outgoing_channels, start_incoming
 from core.cli.context import AppContext, pass_app
 from core.cli.demo_cmd import seed_demo
-from core.cli.pipeline_cmd import console_dispatcher
 from core.cli.try_console import TryConsole
 from core.pipeline.worker import Worker
 
@@ -25,9 +25,10 @@ from core.pipeline.worker import Worker
 def run_command(app: AppContext, sender: str | None, check: bool, interval: float) -> None:
     """Start cantine: upgrade the database, seed the demo families (demo mode), then serve.
 
-    The worker processes the inbox and delivers replies (printed on this terminal until the email,
-    SMS and Telegram channels are configured). On a terminal, the try-it console lets you write as a
-    demo guardian. Stop with Ctrl-C.
+    Serves email (SMTP on the configured local port, 8025 by default; IMAP when configured) and the
+    worker, which processes the inbox and delivers replies (printed on this terminal for channels
+    without a configured relay). On a terminal, the try-it console lets you write as a demo guardian.
+    Stop with Ctrl-C.
     """
     console = Console()
     app.upgrade_database()
@@ -37,9 +38,12 @@ def run_command(app: AppContext, sender: str | None, check: bool, interval: floa
     if check:
         return
     stop = threading.Event()
-    serving = threading.Thread(target=_serve, args=(app, stop, interval), name="worker", daemon=True)
+    channels = outgoing_channels(app)
+    for line in [*start_incoming(app, stop), *channels.report]:
+        console.print(line, highlight=False)
+    serving = threading.Thread(target=_serve, args=(app, channels, stop, interval), name="worker", daemon=True)
     serving.start()
-    console.print("Worker started: inbox → understanding → core → outbox. Channels: console only.", highlight=False)
+    console.print("Worker started: inbox → understanding → core → outbox.", highlight=False)
     try:
         if sys.stdin.isatty():
             TryConsole(app, console).loop(sender)
@@ -53,9 +57,9 @@ def run_command(app: AppContext, sender: str | None, check: bool, interval: floa
         console.print("stopped", highlight=False)
 
 
-def _serve(app: AppContext, stop: threading.Event, interval: float) -> None:
+def _serve(app: AppContext, channels: Channels, stop: threading.Event, interval: float) -> None:
     worker = Worker(app.uow, app.canteens, app.clock)
-    dispatcher = console_dispatcher(app)
+    dispatcher = channels.dispatcher(app)
     while not stop.is_set():
         processed = worker.drain(limit=100)
         dispatcher.deliver_due()

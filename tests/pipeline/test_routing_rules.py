@@ -9,7 +9,7 @@ import pytest
 
 from core.messages import Channel, MessageStatus, Signal
 from core.pipeline.config import PipelineConfig
-from core.pipeline.rules import rule_descriptions
+from core.pipeline.intake import rule_descriptions
 from core.pipeline.staff import open_items, resolve
 from core.unit_of_work import AbstractUnitOfWork
 from tests.pipeline.road import Road, matched
@@ -25,7 +25,7 @@ def road(uow_factory: Callable[[], AbstractUnitOfWork]) -> Road:
 
 def test_every_rule_has_a_description_for_staff() -> None:
     descriptions = rule_descriptions()
-    assert len(descriptions) == 11
+    assert len(descriptions) == 12
     assert all(text.endswith(".") for text in descriptions.values())
 
 
@@ -142,3 +142,12 @@ def test_english_and_german_guardians_are_answered_in_their_language(road: Road)
     assert road.last_reply(english).startswith("Emma, Fr 27.11: no meal booked, nothing to cancel.")
     german = road.send("+41795556677", "Lukas isst am Freitag")
     assert road.last_reply(german).startswith("Lukas: Essen angemeldet Fr 27.11.")
+
+
+def test_a_partly_unreadable_message_goes_to_staff_and_the_parent_is_told(road: Road) -> None:
+    stored = road.send(CLAIRE_MAIL, "Basile mang\ufffd jeudi", Channel.EMAIL, subject="?",
+                       signals=frozenset({Signal.MALFORMED}), signal_notes={Signal.MALFORMED: "bad charset"})  # fmt: skip
+    assert stored.status is MessageStatus.STAFF
+    assert matched(stored) == ["unreadable"]
+    assert "transmis à l'équipe" in road.last_reply(stored)
+    assert road.balance("Dupont") == "400.00"

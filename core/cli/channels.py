@@ -1,0 +1,48 @@
+"""The channels a running cantine serves, as the settings configure them (console where none is)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from core.cli.context import AppContext
+from core.messages import Channel
+from core.pipeline.console import ConsoleSender
+from core.pipeline.delivery import ChannelSender, Dispatcher
+
+
+@dataclass
+class Channels:
+    """Senders by channel for the outbox, and one line per channel saying how it is served."""
+
+    senders: dict[str, ChannelSender] = field(default_factory=dict)
+    report: list[str] = field(default_factory=list)
+
+    def dispatcher(self, app: AppContext) -> Dispatcher:
+        return Dispatcher(app.uow, self.senders, app.clock)
+
+
+def outgoing_channels(app: AppContext) -> Channels:
+    """Real senders where configured; the console prints the rest."""
+    from mailroom.service import email_sender
+
+    console = ConsoleSender()
+    channels = Channels({channel.value: console for channel in Channel})
+    smtp = email_sender(app.settings, app.canteens)
+    if smtp is not None:
+        channels.senders[Channel.EMAIL] = smtp
+        channels.report.append(f"email replies: relay {app.settings.email.relay_host}:{app.settings.email.relay_port}")
+    else:
+        channels.report.append("email replies: printed here (no relay_host configured)")
+    return channels
+
+
+def start_incoming(app: AppContext, stop: threading.Event) -> list[str]:
+    """Start the configured ways in (SMTP server, IMAP poller…); one line each, or why one could not start."""
+    from mailroom.service import start_email
+
+    try:
+        return start_email(app.settings, app.uow, app.canteens, stop, app.clock)
+    except OSError as error:
+        email = app.settings.email
+        return [f"email in: SMTP server not started on {email.smtp_host}:{email.smtp_port} ({error})"]
