@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date, format_time
@@ -49,11 +49,13 @@ def _locale(language: str, currency: str = "CHF") -> str:
     return f"{language if language in LANGUAGES else FALLBACK}_{region}"
 
 
+@lru_cache(maxsize=4096)
 def day_label(day: date, language: str) -> str:
     """A day as parents read it: "mardi 24.11", "Tuesday 24.11", "Dienstag 24.11"."""
     return format_date(day, "EEEE d.M", locale=_locale(language))
 
 
+@lru_cache(maxsize=4096)
 def short_day_label(day: date, language: str) -> str:
     """A compact day for SMS: "ma 24.11", "Tu 24.11", "Di 24.11"."""
     weekday = format_date(day, "EEEE", locale=_locale(language))[:2]
@@ -65,6 +67,7 @@ def time_label(moment: time, language: str) -> str:
     return format_time(moment, "HH:mm", locale=_locale(language))
 
 
+@lru_cache(maxsize=4096)
 def money(amount: Decimal, currency: str, language: str) -> str:
     """An amount with its currency, plain spaces only (SMS-safe): "227,50 CHF", "CHF 227.50"."""
     text = format_currency(amount, currency, locale=_locale(language, currency))
