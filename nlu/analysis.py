@@ -138,7 +138,12 @@ def _cues(expanded: str, tokens: list[Token], texts: list[str]) -> list[Cue]:
             cues.append(new(Cue, (kind, m.group(), index, max(last, index + 1))))
     if not cues:
         return cues
-    return _drop_inner_booking(_drop_inner_negations(cues))
+    kinds = {c[0] for c in cues}
+    if "cancel" in kinds and "negation" in kinds:
+        cues = _drop_inner_negations(cues)
+    if not kinds.isdisjoint(_CARRIERS) and not kinds.isdisjoint(_POLARITY_KINDS):
+        cues = _drop_inner_booking(cues)
+    return cues
 
 
 _CAPITALISED_FOLD: dict[str, str] = {}

@@ -89,22 +89,25 @@ class ChildFinder:
         names: list[str] = []  # notes of exact names, given after those of typos
         notes: list[str] = []
         used: set[int] = set()
-        keys = self.keys
+        vocabulary = VOCABULARY
         if self.max_words == 1:
-            if not keys.keys().isdisjoint(texts):
-                for i, word in enumerate(texts):
-                    child = keys.get(word)
-                    if child is not None and tokens[i][1] in "xWML":
-                        mentions.append(Mention(i, i + 1, (child,), "name"))
-                        names.append(f"child: {word!r} = {child}")
-                        used.add(i)
+            # One pass: exact names, and the other unknown words (candidates for a typo or an unknown name).
+            keys = self.keys
+            candidates: list[int] = []
+            for i, tok in enumerate(tokens):
+                child = keys.get(tok[0])
+                if child is not None and tok[1] in "xWML":
+                    mentions.append(Mention(i, i + 1, (child,), "name"))
+                    names.append(f"child: {tok[0]!r} = {child}")
+                    used.add(i)
+                elif tok[1] == "x" and tok[0] not in vocabulary:
+                    candidates.append(i)
+            exact = {m.children[0] for m in mentions} if mentions else set()
         else:
             self._joined_names(tokens, texts, used, mentions, names)
-        exact = {m.children[0] for m in mentions}
-        if self.max_words > 1:
+            exact = {m.children[0] for m in mentions}
             self._joined_typos(tokens, used, exact, mentions, notes)
-        vocabulary = VOCABULARY
-        candidates = [i for i, tok in enumerate(tokens) if tok[1] == "x" and tok[0] not in vocabulary]
+            candidates = [i for i, tok in enumerate(tokens) if tok[1] == "x" and tok[0] not in vocabulary]
         if not candidates:
             if len(mentions) > 1:
                 mentions.sort(key=_start)

@@ -86,7 +86,7 @@ class Question:
         return {"kind": self.kind, "options": list(self.options)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Interpretation:
     """The meaning of one message: intent, route, commands and details, with the evidence for the route."""
 
@@ -103,6 +103,39 @@ class Interpretation:
     evidence: tuple[str, ...] = ()
     pending: tuple[PendingCommand, ...] = ()
     understood: bool = True  # False when nothing in the message was recognised (not even a topic for staff)
+
+    def __init__(
+        self,
+        intent: str,
+        route: Route,
+        commands: tuple[Command, ...] = (),
+        period: Period | None = None,
+        amount: float | None = None,
+        iban: str | None = None,
+        reason: str | None = None,
+        document: str | None = None,
+        question: Question | None = None,
+        children: tuple[str, ...] = (),
+        evidence: tuple[str, ...] = (),
+        pending: tuple[PendingCommand, ...] = (),
+        understood: bool = True,
+    ) -> None:
+        # One dict update instead of a frozen dataclass's thirteen object.__setattr__ calls (one per message).
+        self.__dict__.update(
+            intent=intent,
+            route=route,
+            commands=commands,
+            period=period,
+            amount=amount,
+            iban=iban,
+            reason=reason,
+            document=document,
+            question=question,
+            children=children,
+            evidence=evidence,
+            pending=pending,
+            understood=understood,
+        )
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
