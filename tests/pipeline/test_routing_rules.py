@@ -145,8 +145,14 @@ def test_english_and_german_guardians_are_answered_in_their_language(road: Road)
 
 
 def test_a_partly_unreadable_message_goes_to_staff_and_the_parent_is_told(road: Road) -> None:
-    stored = road.send(CLAIRE_MAIL, "Basile mang\ufffd jeudi", Channel.EMAIL, subject="?",
-                       signals=frozenset({Signal.MALFORMED}), signal_notes={Signal.MALFORMED: "bad charset"})  # fmt: skip
+    stored = road.send(
+        CLAIRE_MAIL,
+        "Basile mang\ufffd jeudi",
+        Channel.EMAIL,
+        subject="?",
+        signals=frozenset({Signal.MALFORMED}),
+        signal_notes={Signal.MALFORMED: "bad charset"},
+    )
     assert stored.status is MessageStatus.STAFF
     assert matched(stored) == ["unreadable"]
     assert "transmis à l'équipe" in road.last_reply(stored)
