@@ -11,7 +11,7 @@ from nlu.children import ChildFinder, Mention
 from nlu.grammar import Span, scan
 from nlu.iban import mask
 from nlu.lexicon import WORD_CUES, cue_candidates
-from nlu.normalize import ALL_ABBREVIATIONS, Token, expand, fold, guess_language, offsets, tokenize, words_of
+from nlu.normalize import ALL_ABBREVIATIONS, Token, expand, fold, guess_language, offsets, tokens_and_texts, words_of
 
 _CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b([A-ZÀ-Ý][\wÀ-ÿ]+)", re.MULTILINE)
 _CONTRAST = frozenset(
@@ -101,8 +101,7 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
     words = words_of(folded)
     lang = guess_language(folded, languages) if not words.isdisjoint(ALL_ABBREVIATIONS) else (languages or ("fr",))[0]
     expanded = expand(folded, lang, words)
-    tokens = tokenize(expanded)
-    texts = [t[0] for t in tokens]
+    tokens, texts = tokens_and_texts(expanded)
     symbols = "".join([t[1] for t in tokens])
     spans = scan(symbols)
     cues = _cues(expanded, tokens, texts)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from nlu.analysis import Analysis, Clause
@@ -26,14 +25,17 @@ _WEAK_RESERVE = frozenset({"weak_reserve", "vegetarian", "special", "normal"})
 _ALSO = frozenset({"aussi", "egalement", "pareil", "idem", "too", "also", "auch", "ebenfalls", "genauso"})
 
 
-@dataclass
 class _Frame:
-    clause: Clause
-    action: str | None = None  # cancel | reserve | neg | None
-    children: tuple[str, ...] | None = None
-    days: list[date] | None = None
-    except_only: bool = False
-    notes: list[str] = field(default_factory=list)
+    """One clause being turned into commands: its action, children and days (inherited when missing)."""
+
+    __slots__ = ("action", "children", "clause", "days", "except_only")
+
+    def __init__(self, clause: Clause, action: str | None) -> None:
+        self.clause = clause
+        self.action = action  # cancel | reserve | neg | also | None
+        self.children: tuple[str, ...] | None = None
+        self.days: list[date] | None = None
+        self.except_only = False
 
 
 def _polarity(clause: Clause) -> str | None:

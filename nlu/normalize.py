@@ -197,6 +197,11 @@ def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Tokens of an expanded folded text, each with its grammar symbol."""
+    return tokens_and_texts(text)[0]
+
+
+def tokens_and_texts(text: str) -> tuple[list[Token], list[str]]:
+    """Tokens of an expanded folded text, each with its grammar symbol, and their texts."""
     tokens: list[Token] = []
     append = tokens.append
     new = tuple.__new__
@@ -211,7 +216,7 @@ def tokenize(text: str) -> list[Token]:
             tokens = [cache.get(raw) or _plain_token(raw) for raw in raws]
         if "may" in text:
             _fix_may(tokens)
-        return tokens
+        return tokens, raws
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         raw = m.group()
@@ -239,7 +244,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(raw, "x", 0, m.start()))
     if "may" in text:
         _fix_may(tokens)
-    return tokens
+    return tokens, [t[0] for t in tokens]
 
 
 _TOKENS: dict[str, Token] = {}

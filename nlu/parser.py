@@ -160,13 +160,12 @@ def _decide(
         if staff:
             return result("document", "staff", evidence, "a document request mixed with another request")
         return result("document", "auto", evidence, document=document)
-    outside = _booking_outside(a, ("menu", "status"))
     if "menu" in kinds:
-        if staff or outside or "status" in kinds:
+        if staff or _booking_outside(a, ("menu", "status")) or "status" in kinds:
             return result("menu", "staff", evidence, "a menu question mixed with another request")
         return period_answer("menu", a, resolver, evidence, household)
     if "status" in kinds:
-        if staff or outside:
+        if staff or _booking_outside(a, ("menu", "status")):
             return result("status", "staff", evidence, "a status question mixed with another request")
         return period_answer("status", a, resolver, evidence, household)
     if "balance" in kinds:
