@@ -99,6 +99,7 @@ class OutgoingMessage:
     references: tuple[str, ...] = ()
     html: str | None = None
     inbound_id: int | None = None
+    buttons: tuple[tuple[str, str], ...] = ()  # chat choices: (label, answer text sent back when tapped)
     attempts: int = 0  # delivery attempts already made (filled when read from the outbox)
     id: int | None = None
 

@@ -186,6 +186,44 @@ class StaffRepository(Protocol):
     def resolve(self, item_id: int, by: str, at: datetime, resolution: str) -> None: ...
 
 
+# Provider delivery statuses in the order they advance; the final ones (delivered, failed…) share the top rank.
+DELIVERY_RANKS: dict[str, int] = {
+    "accepted": 1, "scheduled": 1, "queued": 1, "sending": 2, "sent": 3,
+    "delivered": 4, "read": 4, "undelivered": 4, "failed": 4, "canceled": 4,
+}  # fmt: skip
+
+
+def delivery_rank(status: str) -> int:
+    """How far a provider status is along; an unknown status ranks lowest."""
+    return DELIVERY_RANKS.get(status, 0)
+
+
+class ChannelStateRepository(Protocol):
+    """What the chat channels remember: SMS opt-outs, Telegram link tokens, provider delivery reports."""
+
+    def opt_out(self, number: str, at: datetime) -> None:
+        """No more SMS to this number (STOP); already opted out: unchanged."""
+        ...
+
+    def opt_in(self, number: str) -> None: ...
+
+    def is_opted_out(self, number: str) -> bool: ...
+
+    def add_link_token(self, token_hash: str, guardian_id: int, created_at: datetime, expires_at: datetime) -> None: ...
+
+    def use_link_token(self, token_hash: str, chat_id: str, now: datetime) -> int | None:
+        """The guardian of an unused, unexpired token, which is marked used by `chat_id`; else None."""
+        ...
+
+    def record_delivery(
+        self, provider_id: str, channel: str, status: str, at: datetime, error_code: str | None = None
+    ) -> str:
+        """Record a provider status report, keeping the most advanced one; returns the status kept."""
+        ...
+
+    def delivery_status(self, provider_id: str) -> str | None: ...
+
+
 class AbstractUnitOfWork(ABC):
     """One transaction: `with uow: … uow.commit()`; leaving without commit rolls back."""
 
@@ -196,6 +234,7 @@ class AbstractUnitOfWork(ABC):
     outbox: OutboxRepository
     conversations: ConversationRepository
     staff: StaffRepository
+    channels: ChannelStateRepository
 
     def __enter__(self) -> Self:
         return self

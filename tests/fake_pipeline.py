@@ -38,6 +38,16 @@ class OutboxRow:
 
 
 @dataclass
+class LinkToken:
+    """A Telegram link token as stored: its guardian, expiry and use."""
+
+    guardian_id: int
+    expires_at: datetime
+    used_at: datetime | None = None
+    chat_id: str | None = None
+
+
+@dataclass
 class PipelineState:
     """The conversation pipeline's part of the fake database (copied and restored with the rest)."""
 
@@ -48,6 +58,9 @@ class PipelineState:
     applied: dict[int, AppliedRequest] = field(default_factory=dict)
     notices: set[tuple[str, str, date]] = field(default_factory=set)
     staff: dict[int, StaffItem] = field(default_factory=dict)
+    opt_outs: dict[str, datetime] = field(default_factory=dict)
+    link_tokens: dict[str, LinkToken] = field(default_factory=dict)
+    deliveries: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 StateGetter = Callable[[], PipelineState]
@@ -287,3 +300,47 @@ class FakeStaffRepository:
         self._data[item_id] = replace(
             item, status=StaffItemStatus.RESOLVED, resolved_by=by, resolved_at=aware_utc(at), resolution=resolution
         )
+
+
+class FakeChannelStateRepository:
+    """SMS opt-outs, Telegram link tokens and delivery reports, as the SQL repository keeps them."""
+
+    def __init__(self, state: StateGetter) -> None:
+        self._state = state
+
+    def opt_out(self, number: str, at: datetime) -> None:
+        self._state().opt_outs.setdefault(number, aware_utc(at))
+
+    def opt_in(self, number: str) -> None:
+        self._state().opt_outs.pop(number, None)
+
+    def is_opted_out(self, number: str) -> bool:
+        return number in self._state().opt_outs
+
+    def add_link_token(self, token_hash: str, guardian_id: int, created_at: datetime, expires_at: datetime) -> None:
+        tokens = self._state().link_tokens
+        if token_hash in tokens:
+            raise ValueError("token hash already stored")
+        tokens[token_hash] = LinkToken(guardian_id, aware_utc(expires_at))
+
+    def use_link_token(self, token_hash: str, chat_id: str, now: datetime) -> int | None:
+        token = self._state().link_tokens.get(token_hash)
+        if token is None or token.used_at is not None or token.expires_at <= aware_utc(now):
+            return None
+        token.used_at, token.chat_id = aware_utc(now), chat_id
+        return token.guardian_id
+
+    def record_delivery(
+        self, provider_id: str, channel: str, status: str, at: datetime, error_code: str | None = None
+    ) -> str:
+        from core.unit_of_work import delivery_rank
+
+        deliveries = self._state().deliveries
+        rank = delivery_rank(status)
+        if provider_id not in deliveries or deliveries[provider_id][1] < rank:
+            deliveries[provider_id] = (status, rank)
+        return deliveries[provider_id][0]
+
+    def delivery_status(self, provider_id: str) -> str | None:
+        found = self._state().deliveries.get(provider_id)
+        return found[0] if found else None

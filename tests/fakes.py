@@ -13,6 +13,7 @@ from typing import Self
 from core.model import Child, Guardian, Household, LedgerEntry, Reservation
 from core.unit_of_work import AbstractUnitOfWork
 from tests.fake_pipeline import (
+    FakeChannelStateRepository,
     FakeConversationRepository,
     FakeInboxRepository,
     FakeOutboxRepository,
@@ -201,6 +202,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.outbox = FakeOutboxRepository(pipeline, new_id)
         self.conversations = FakeConversationRepository(pipeline, new_id)
         self.staff = FakeStaffRepository(pipeline, new_id)
+        self.channels = FakeChannelStateRepository(pipeline)
 
     def __enter__(self) -> Self:
         if self.depth == 0:

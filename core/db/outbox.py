@@ -27,6 +27,7 @@ def outgoing_message(row: Row[Any]) -> OutgoingMessage:
         references=tuple(row.references),
         html=row.html,
         inbound_id=row.inbound_id,
+        buttons=tuple((str(label), str(answer)) for label, answer in row.buttons or ()),
         attempts=row.attempts,
         id=row.id,
     )
@@ -56,6 +57,7 @@ class SqlOutboxRepository:
             "status": DeliveryStatus.PENDING.value,
             "attempts": message.attempts,
             "next_attempt_at": created_at,
+            "buttons": [list(button) for button in message.buttons] or None,
         }
         message_id = self._c().execute(t.insert().values(values).returning(t.c.id)).scalar_one()
         return replace(message, id=message_id, created_at=created_at)

@@ -81,6 +81,7 @@ outbox = Table(
     Column("last_error", Text, nullable=True),
     Column("sent_at", UtcDateTime, nullable=True),
     Column("provider_id", String(255), nullable=True),
+    Column("buttons", JSON(none_as_null=True), nullable=True),  # chat choices [[label, answer], …] (0003)
     CheckConstraint(_in("status", DELIVERY_STATUSES), name="status"),
     Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
 )

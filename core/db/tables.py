@@ -159,4 +159,5 @@ ledger_entries = Table(
 
 # The conversation pipeline's tables live in their own module on this metadata; importing it here makes
 # `metadata` complete for every user (migrations, tests emptying tables). It imports only names defined above.
+from core.db import channel_tables as _channel_tables  # noqa: E402, F401
 from core.db import pipeline_tables as _pipeline_tables  # noqa: E402, F401

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, Integer, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from core.db.channel_state import SqlChannelStateRepository
 from core.db.conversations import SqlConversationRepository
 from core.db.engine import make_engine
 from core.db.inbox import SqlInboxRepository
@@ -70,6 +71,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.outbox = SqlOutboxRepository(self._current_connection)
         self.conversations = SqlConversationRepository(self._current_connection)
         self.staff = SqlStaffRepository(self._current_connection)
+        self.channels = SqlChannelStateRepository(self._current_connection)
 
     @classmethod
     def from_engine(cls, engine: Engine) -> SqlAlchemyUnitOfWork:

@@ -28,7 +28,8 @@ CONVERSATION_TABLES = {
     "staff_items",
     "staff_item_messages",
 }
-TABLES = INITIAL_TABLES | CONVERSATION_TABLES
+CHANNEL_TABLES = {"sms_opt_outs", "telegram_links", "delivery_reports"}
+TABLES = INITIAL_TABLES | CONVERSATION_TABLES | CHANNEL_TABLES
 
 
 def _tables(url: str) -> set[str]:
@@ -43,7 +44,7 @@ def test_upgrade_from_empty_creates_every_table(empty_database_url: str) -> None
     assert current_revision(empty_database_url) is None
     upgrade(empty_database_url)
     assert _tables(empty_database_url) == TABLES | {"alembic_version"}
-    assert current_revision(empty_database_url) == "0002"
+    assert current_revision(empty_database_url) == "0003"
 
 
 def test_migrated_schema_matches_the_table_definitions(empty_database_url: str) -> None:
