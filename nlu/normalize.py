@@ -177,6 +177,10 @@ _PHRASE_WORDS: dict[str, list[frozenset[str]]] = {}
 for _phrase in PHRASES:
     _parts = frozenset(re.findall(r"[a-z_]+", _phrase))
     _PHRASE_WORDS.setdefault(max(sorted(_parts), key=len), []).append(_parts)
+# Per language, the words one of which must occur for expand() to change anything.
+_TRIGGERS: dict[str, frozenset[str]] = {
+    lang: frozenset(table) | frozenset(_PHRASE_WORDS) for lang, table in _ABBREVIATION_TABLES.items()
+}
 _PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
 
 
@@ -184,6 +188,9 @@ def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
     """Replace SMS abbreviations (for the language) and multi-word phrases by canonical words."""
     if words is None:
         words = set(_WORD_FIRST.findall(folded))
+    triggers = _TRIGGERS.get(lang)
+    if triggers is not None and words.isdisjoint(triggers) and " t" not in folded:
+        return folded  # no abbreviation, no phrase, no negated auxiliary: nothing to replace
     table = _ABBREVIATION_TABLES.get(lang)
     if table and not words.isdisjoint(table):
         folded = _ABBREVIATION_RES[lang].sub(lambda m: table[m.group(0)], folded)
