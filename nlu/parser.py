@@ -10,7 +10,9 @@ from functools import lru_cache
 from core.canteen import Canteen
 from nlu.analysis import INTENT_KINDS, Analysis, analyse
 from nlu.booking import PLACEHOLDER, DeferError, build
+from nlu.lexicon import VOCABULARY
 from nlu.model import Command, Interpretation, Message, PendingCommand, Question
+from nlu.questions import ASKING, dated_remarks, person_questions
 from nlu.quotes import clean_subject, strip_quotes
 from nlu.requests import default_week, period_answer, refund, result, statement, topup
 from nlu.suggest import without_staff_part
@@ -48,11 +50,15 @@ _REQUEST = re.compile(
 _INTENT_CUES = INTENT_KINDS
 _EVIDENCE_CUES = _INTENT_CUES | {"uncertain", "thanks", "negation", "vegetarian", "special", "normal"}
 _BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
+_ORDER_KINDS = _BOOKING_CUES | {"weak_reserve", "vegetarian", "special", "normal"}
+_ASKING_WORDS = re.compile(r"\b(?:" + "|".join(sorted(ASKING)) + r")\b")
+_SHIFT_WORDS = re.compile(r"\b(?:btw|ubrigens|ps|au fait|by the way)\b")
 
 
 _MIXED = "a booking mixed with a question a person must handle"
 _ASKS_MORE = "the message also asks something a person must answer"
-_SUGGESTED = frozenset({_MIXED, _ASKS_MORE})
+_REMARK = "a remark with a date beside the order: a person should read it"
+_SUGGESTED = frozenset({_MIXED, _ASKS_MORE, _REMARK})
 
 
 def parse(message: Message, canteen: Canteen) -> Interpretation:
@@ -215,6 +221,10 @@ def _booking(
         )
     if "staff" in kinds:
         return result(guess, "staff", evidence, _MIXED)
+    if _asks_a_person(a):
+        return result(guess, "staff", evidence, _ASKS_MORE)
+    if _dated_remark(a):
+        return result(guess, "staff", evidence, _REMARK)
     if _alternative(a):
         return result(guess, "clarify", evidence, "the message offers alternatives ('or')", question=Question("date"))
     if "?" in a.folded and not _REQUEST.search(a.folded):
@@ -225,8 +235,6 @@ def _booking(
             "a question, not an order: what should be done?",
             question=Question("action", ("cancel", "reserve")),
         )
-    if _open_question(a):
-        return result(guess, "staff", evidence, _ASKS_MORE)
     meals = [k for k in ("vegetarian", "special", "normal") if k in kinds]
     if len(meals) > 1:
         return result(guess, "clarify", evidence, "several meal types named", question=Question("meal", tuple(meals)))
@@ -313,25 +321,19 @@ def _alternative(a: Analysis) -> bool:
     return any(t.sym == "r" and i in ends and (i + 1 in starts or i + 2 in starts) for i, t in enumerate(a.tokens))
 
 
-def _open_question(a: Analysis) -> bool:
-    """A sentence ending with '?' that holds nothing we understand."""
-    if "?" not in a.folded:
+def _asks_a_person(a: Analysis) -> bool:
+    """A question for a person beside the order (rule 13): its dates and names never feed the order."""
+    if "?" not in a.folded and not _ASKING_WORDS.search(a.folded) and not _SHIFT_WORDS.search(a.folded):
         return False
-    begin = 0
-    last = len(a.tokens) - 1
-    for i, tok in enumerate(a.tokens):
-        if tok.sym in "|." or i == last:
-            if tok.text == "?":
-                inside = range(begin, i)
-                known = (
-                    any(c.start in inside for c in a.cues)
-                    or any(s.start in inside for s in a.spans)
-                    or any(m.start in inside for m in a.mentions)
-                )
-                if not known and i - begin >= 2:
-                    return True
-            begin = i + 1
-    return False
+    asked = person_questions(a.tokens, a.spans, a.cues, a.mentions)
+    if not asked:
+        return False
+    return any(c.kind in _ORDER_KINDS and not any(lo <= c.start < hi for lo, hi in asked) for c in a.cues)
+
+
+def _dated_remark(a: Analysis) -> bool:
+    """A sentence with a date that says something else: its dates must not extend the order (rule 13)."""
+    return bool(a.spans) and bool(dated_remarks(a.tokens, a.spans, a.cues, a.mentions, VOCABULARY))
 
 
 def interpret_commands(commands: tuple[Command, ...]) -> str:

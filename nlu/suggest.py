@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from nlu.analysis import Analysis, analyse
+from nlu.lexicon import VOCABULARY
+from nlu.questions import dated_remarks, person_questions
 
 # A sentence ends at . ! ? ; : or a line break followed by a space or the end; the separator stays with it.
 _SENTENCE = re.compile(r"[^\n]*?(?:[.!?;:]+(?=\s|$)|\n|$)\s*")
@@ -26,8 +28,11 @@ def _holds_booking(a: Analysis) -> bool:
 
 
 def _open_question(a: Analysis) -> bool:
-    """A question holding nothing understood (see parser._open_question)."""
-    return a.folded.rstrip().endswith("?") and not (a.cues or a.spans or a.mentions) and len(a.tokens) >= 3
+    """A question for a person or a dated remark (see nlu.questions): its dates never feed the booking."""
+    return bool(
+        person_questions(a.tokens, a.spans, a.cues, a.mentions)
+        or (a.spans and dated_remarks(a.tokens, a.spans, a.cues, a.mentions, VOCABULARY))
+    )
 
 
 def without_staff_part(text: str, household: tuple[str, ...], languages: tuple[str, ...]) -> str | None:

@@ -266,7 +266,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"on mange quoi",
         r"que mange\w*",
         r"quoi (au|a) manger",
-        r"mangent quoi",
+        r"mang\w* quoi",
         r"plats?( du jour)?",
     ),
     "statement": (r"decompte\w*", r"releve\w*", r"attestation\w*", r"factur\w*", r"recapitulatif"),
