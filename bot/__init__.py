@@ -1,1 +1,1 @@
-"""Chat channels: Telegram bot and Twilio SMS."""
+"""Chat channels: SMS through Twilio, the Telegram bot, and the web app hosting their webhooks."""

@@ -248,12 +248,14 @@ class ReplyComposer:
         """In each of the canteen's languages: how to register; the message went to staff."""
         contact = ", ".join(part for part in (canteen.email, canteen.phone) if part)
         paragraphs = []
+        key = "unknown_sender.sms" if short else "unknown_sender"
         for language in canteen.languages:
             suffix = i18n.message(language, "contact.suffix", contact=contact) if contact else ""
-            paragraphs.append(i18n.message(language, "unknown_sender", canteen=canteen.name, contact=suffix))
+            paragraphs.append(i18n.message(language, key, canteen=canteen.name, contact=suffix))
         first = canteen.languages[0]
         separator = " / " if short else "\n\n"
-        return Reply(first, separator.join(paragraphs), i18n.message(first, "reply.subject.default"))
+        text = separator.join(paragraphs)
+        return Reply(first, sms_safe(text) if short else text, i18n.message(first, "reply.subject.default"))
 
     def undo(
         self,

@@ -24,6 +24,7 @@ class Channels:
 
 def outgoing_channels(app: AppContext) -> Channels:
     """Real senders where configured; the console prints the rest."""
+    from bot.service import sms_sender
     from mailroom.service import email_sender
 
     console = ConsoleSender()
@@ -34,15 +35,20 @@ def outgoing_channels(app: AppContext) -> Channels:
         channels.report.append(f"email replies: relay {app.settings.email.relay_host}:{app.settings.email.relay_port}")
     else:
         channels.report.append("email replies: printed here (no relay_host configured)")
+    twilio = sms_sender(app.settings)
+    if twilio is not None:
+        channels.senders[Channel.SMS] = twilio
     return channels
 
 
 def start_incoming(app: AppContext, stop: threading.Event) -> list[str]:
     """Start the configured ways in (SMTP server, IMAP poller…); one line each, or why one could not start."""
+    from bot.service import start_chat
     from mailroom.service import start_email
 
     try:
-        return start_email(app.settings, app.uow, app.canteens, stop, app.clock)
+        lines = start_email(app.settings, app.uow, app.canteens, stop, app.clock)
     except OSError as error:
         email = app.settings.email
-        return [f"email in: SMTP server not started on {email.smtp_host}:{email.smtp_port} ({error})"]
+        lines = [f"email in: SMTP server not started on {email.smtp_host}:{email.smtp_port} ({error})"]
+    return lines + start_chat(app.settings, app.uow, app.canteens, stop, app.clock)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
 from core.clock import Clock
 from core.messages import OutgoingMessage
@@ -29,6 +29,12 @@ class ChannelSender(Protocol):
     """Delivers one reply on one channel; returns the provider's id for it, if any."""
 
     def send(self, message: OutgoingMessage) -> str | None: ...
+
+
+class CheckingSender(ChannelSender, Protocol):
+    """A sender that may refuse a reply for good before sending, reading the outbox's transaction (SMS opt-out)."""
+
+    def refusal(self, message: OutgoingMessage, uow: AbstractUnitOfWork) -> str | None: ...
 
 
 @dataclass
@@ -60,6 +66,8 @@ class Dispatcher:
         attempts = message.attempts
         if sender is None:
             error, permanent = f"no sender configured for channel {message.channel!r}", False
+        elif (refused := _refusal(sender, message, uow)) is not None:
+            error, permanent = refused, True
         else:
             try:
                 provider_id = sender.send(message)
@@ -81,3 +89,8 @@ class Dispatcher:
         )
         uow.outbox.mark_retry(message.id, error, now + delay, give_up)
         return 0
+
+
+def _refusal(sender: ChannelSender, message: OutgoingMessage, uow: AbstractUnitOfWork) -> str | None:
+    check = getattr(sender, "refusal", None)
+    return None if check is None else cast(CheckingSender, sender).refusal(message, uow)

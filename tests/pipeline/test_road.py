@@ -119,7 +119,7 @@ def test_an_unknown_sender_is_told_how_to_register_once_a_day(road: Road) -> Non
     first = road.send("+41790000000", "annuler demain pour Léo")
     assert first.status is MessageStatus.STAFF
     assert matched(first) == ["unknown_sender"]
-    assert "nous ne trouvons pas votre adresse" in road.last_reply(first)
+    assert "Nous ne trouvons pas ce numéro" in road.last_reply(first)  # the SMS form
     second = road.send("+41790000000", "allô ?")
     assert road.replies_to(second) == []
     assert second.status is MessageStatus.STAFF

@@ -25,7 +25,7 @@ def road(uow_factory: Callable[[], AbstractUnitOfWork]) -> Road:
 
 def test_every_rule_has_a_description_for_staff() -> None:
     descriptions = rule_descriptions()
-    assert len(descriptions) == 12
+    assert len(descriptions) == 13
     assert all(text.endswith(".") for text in descriptions.values())
 
 
