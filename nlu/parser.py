@@ -12,7 +12,7 @@ from nlu.analysis import INTENT_KINDS, Analysis, analyse
 from nlu.booking import PLACEHOLDER, DeferError, build
 from nlu.lexicon import VOCABULARY
 from nlu.model import Command, Interpretation, Message, PendingCommand, Question
-from nlu.questions import ASKING, dated_remarks, person_questions
+from nlu.questions import ASKING, asks, dated_remarks, person_questions
 from nlu.quotes import clean_subject, strip_quotes
 from nlu.requests import default_week, period_answer, refund, result, statement, topup
 from nlu.suggest import without_staff_part
@@ -43,7 +43,7 @@ _SLASH_INTENTS = {
     "aufladen": "topup",
 }
 _REQUEST = re.compile(
-    r"\b(?:pouvez|pourriez|pourrais|peux|peut on|voulez|voudriez|merci de|svp|please|pls|can you|could you"
+    r"\b(?:pouvez|pourriez|pourrais|peux|peut on|voulez|voudriez|merci de|merci d|svp|please|pls|can you|could you"
     r"|would you|konnen sie|konnten sie|kannst du|bitte|je voudrais|je souhaite|i would like|i d like|ich mochte"
     r"|est il possible|is it possible|ist es moglich|est ce possible)\b"
 )
@@ -227,7 +227,7 @@ def _booking(
         return result(guess, "staff", evidence, _REMARK)
     if _alternative(a):
         return result(guess, "clarify", evidence, "the message offers alternatives ('or')", question=Question("date"))
-    if "?" in a.folded and not _REQUEST.search(a.folded):
+    if "?" in a.folded and not _REQUEST.search(a.folded) and asks(a.tokens, a.spans):
         return result(
             guess,
             "clarify",

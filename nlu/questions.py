@@ -52,6 +52,8 @@ ASKING = frozenset(
         "welchem",
     }
 )
+# Question words that make any sentence a question, an order word in it too ("who runs the book fair?").
+_WH = ASKING - {"_estce"}
 # Words before the question proper ("et au fait, qui…", "by the way, who…", "übrigens, wer…").
 _LEADS = frozenset(
     {"et", "mais", "sinon", "au", "fait", "ps", "and", "but", "btw", "by", "the", "way", "also", "oh", "und", "aber"}
@@ -60,6 +62,11 @@ _LEADS = frozenset(
 )
 # Topic shifts: a new sentence starts at them ("…, au fait qui…", "…, btw who…").
 _SHIFTS = frozenset({"btw", "ubrigens", "ps", "fait", "way"})
+# Auxiliaries and copulas: a sentence with one says something ("le cuisinier est super").
+_VERBS = frozenset(
+    {"est", "sont", "etait", "etaient", "sera", "seront", "a", "ont", "fait", "is", "are", "was", "were", "has"}
+    | {"have", "been", "will", "ist", "sind", "war", "waren", "hat", "haben", "wird", "werden"}
+)
 # Words that make a remark about the child ("il sera chez sa grand-mère jeudi" gives the order's days).
 _ABOUT_CHILD = frozenset({"il", "elle", "ils", "elles", "he", "she", "they", "him", "her", "them", "er", "sie"})
 # Openings that ask nothing: greetings and "as agreed".
@@ -82,6 +89,11 @@ _NOT_ASKING = (
     ("wie", "immer"),
     ("wie", "telefonisch"),
     ("wie", "angekundigt"),
+    ("wie", "jede"),
+    ("wie", "jeden"),
+    ("wie", "jedes"),
+    ("wie", "letzte"),
+    ("wie", "letzten"),
     ("as", "discussed"),
     ("comme", "convenu"),
 )
@@ -120,6 +132,18 @@ def _shift(tokens: list[Token], i: int) -> bool:
     return True
 
 
+def _not_asking(words: list[str]) -> bool:
+    return any(words[: len(g)] == list(g) for g in _NOT_ASKING)
+
+
+def asks(tokens: list[Token], spans: list[Span]) -> bool:
+    """Whether a sentence other than a greeting ("ça va ?", "how are you?") ends with a question mark."""
+    for lo, hi, mark in sentences(tokens, spans):
+        if mark == "?" and not _not_asking(_opening([t.text for t in tokens[lo:hi] if t.sym != ","])):
+            return True
+    return False
+
+
 def _opening(words: list[str]) -> list[str]:
     i = 0
     while i < len(words) - 1 and words[i] in _LEADS:
@@ -142,10 +166,10 @@ def person_questions(
             continue
         if mark != "?" and (mark == "!" or words[0] not in ASKING or len(words) < 2):
             continue
-        if any(words[: len(g)] == list(g) for g in _NOT_ASKING):
+        if _not_asking(words) or (mark != "?" and ("betrifft" in words or "angeht" in words)):
             continue
         kinds = {c.kind for c in cues if lo <= c.start < hi}
-        if kinds & _ORDER_CUES or (kinds and kinds <= _NEUTRAL_CUES):
+        if (kinds & _ORDER_CUES and words[0] not in _WH) or (kinds and kinds <= _NEUTRAL_CUES):
             continue
         known = kinds or any(lo <= s.start < hi for s in spans) or any(lo <= m.start < hi for m in mentions)
         if not known and hi - lo < 2:
@@ -163,8 +187,8 @@ def dated_remarks(
 ) -> list[tuple[int, int]]:
     """Sentences with a date that say something else ("le nouveau cuisinier est super ce mois-ci").
 
-    No cue of an order, no child (named or as a pronoun) and at least two words outside the lexicon:
-    their dates are not the order's.
+    No cue of an order, no child (named or as a pronoun), and three words outside the lexicon, or two
+    and a verb ("tournoi de foot vendredi" is a reason with its day): their dates are not the order's.
     """
     out: list[tuple[int, int]] = []
     for lo, hi, _ in sentences(tokens, spans):
@@ -177,7 +201,8 @@ def dated_remarks(
         words = [t.text for i, t in enumerate(tokens[lo:hi], lo) if i not in dated and t.sym == "x"]
         if not _ABOUT_CHILD.isdisjoint(words):
             continue
-        if sum(1 for w in words if len(w) > 2 and w not in vocabulary) >= 2:
+        unknown = sum(1 for w in words if len(w) > 2 and w not in vocabulary)
+        if unknown >= 3 or (unknown == 2 and not _VERBS.isdisjoint(words)):
             out.append((lo, hi))
     return out
 

@@ -43,6 +43,12 @@ _THANKS_CLOSING = re.compile(
     re.IGNORECASE,
 )
 _NAME_LINE = re.compile(r"^\s*[A-ZÀ-Ý][\w'.-]*(?:[ -][A-ZÀ-Ý][\w'.-]*){0,3}\s*$")
+# What a signature holds under the name: an address, a postcode and town, a phone number, an email address.
+_CONTACT_LINE = re.compile(
+    r"^\s*(?:.*\b(?:rue|chemin|ch\.|route|rte|avenue|av\.|place|impasse|street|road|lane|str\.|strasse|straße|weg|gasse)"
+    r"\b.*|\d{4,5} [A-ZÀ-Ý][\w' -]*|(?:tel|tél|phone|mobile|natel)?\.?:?\s*\+?[\d ./()-]{8,}|\S+@\S+\.\w+)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _is_signature(line: str) -> bool:
@@ -79,7 +85,10 @@ def strip_quotes(text: str) -> tuple[str, list[str]]:
             break
         after = [x for x in lines[index + 1 : end] if x.strip()]
         if (_CLOSING.match(line) and len(after) <= 4) or (
-            _THANKS_CLOSING.match(line) and 1 <= len(after) <= 2 and all(_NAME_LINE.match(x) for x in after)
+            _THANKS_CLOSING.match(line)
+            and 1 <= len(after) <= 3
+            and _NAME_LINE.match(after[0])
+            and all(_NAME_LINE.match(x) or _CONTACT_LINE.match(x) for x in after[1:])
         ):
             notes.append(f"ignored closing and signature from {line.strip()[:30]!r}")
             break
