@@ -110,8 +110,21 @@ def _apply_and_answer(ctx: IntakeContext, commands: Sequence[Command], remembere
     if done:
         ctx.uow.conversations.record_applied(AppliedRequest(sender.guardian_id, ctx.message_id, ctx.now, tuple(done)))
     balance = ctx.uow.ledger.balance(sender.household_id)
-    ctx.queue(ctx.composer.booking(ctx.audience, results, _names(sender.household), ctx.now, balance))
+    reply = ctx.composer.booking(ctx.audience, results, _names(sender.household), ctx.now, balance)
+    ctx.queue(reply, undo_button(ctx) if done else ())
     return MessageStatus.DONE
+
+
+def undo_button(ctx: IntakeContext) -> list[tuple[str, str]]:
+    """Chats: one button sending the undo keyword (understood in every language)."""
+    from core import i18n
+
+    return [(i18n.message(ctx.audience.language, "button.undo"), "UNDO")]
+
+
+def option_buttons(labels: Sequence[str]) -> list[tuple[str, str]]:
+    """Chats: one button per option, answering with the option as the question wrote it."""
+    return [(label, label) for label in labels]
 
 
 def undo_last(ctx: IntakeContext, note: str) -> MessageStatus:
@@ -148,8 +161,11 @@ def ask(ctx: IntakeContext, note: str, asked_before: int = 0) -> MessageStatus:
     pending = tuple(_pending_json(reading))
     labels = option_labels(ctx, kind, options)
     example = sender.household.children[0].first_name if sender.household.children else ""
-    ctx.queue(ctx.composer.question(ctx.audience, kind, labels, example=example))
-    if pending and options:
+    answerable = bool(pending and options)
+    ctx.queue(
+        ctx.composer.question(ctx.audience, kind, labels, example=example), option_buttons(labels) if answerable else ()
+    )
+    if answerable:
         ctx.uow.conversations.save_question(
             PendingQuestion(
                 guardian_id=sender.guardian_id,

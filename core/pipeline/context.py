@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -178,6 +178,7 @@ class IntakeContext:
     def record(self, rule: str, matched: bool, note: str = "") -> None:
         self.hits.append(RuleHit(rule, matched, note))
 
-    def queue(self, reply: Reply) -> None:
-        """Put a reply to the sender in the outbox, threaded when it is an email."""
-        self.uow.outbox.add(reply_to(self.stored, reply, self.now))
+    def queue(self, reply: Reply, buttons: Sequence[tuple[str, str]] = ()) -> None:
+        """Put a reply to the sender in the outbox, threaded when it is an email; chats show the buttons."""
+        outgoing = reply_to(self.stored, reply, self.now)
+        self.uow.outbox.add(replace(outgoing, buttons=tuple(buttons)) if buttons else outgoing)

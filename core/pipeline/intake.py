@@ -66,7 +66,7 @@ def answer_question(ctx: IntakeContext, note: str) -> MessageStatus | None:
     )
     ctx.uow.conversations.save_question(repeated)
     labels = actions.option_labels(ctx, question.kind, question.options)
-    ctx.queue(ctx.composer.question(ctx.audience, question.kind, labels))
+    ctx.queue(ctx.composer.question(ctx.audience, question.kind, labels), actions.option_buttons(labels))
     return MessageStatus.DONE
 
 
