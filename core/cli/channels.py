@@ -24,7 +24,7 @@ class Channels:
 
 def outgoing_channels(app: AppContext) -> Channels:
     """Real senders where configured; the console prints the rest."""
-    from bot.service import sms_sender
+    from bot.service import sms_sender, telegram_bot
     from mailroom.service import email_sender
 
     console = ConsoleSender()
@@ -38,6 +38,13 @@ def outgoing_channels(app: AppContext) -> Channels:
     twilio = sms_sender(app.settings)
     if twilio is not None:
         channels.senders[Channel.SMS] = twilio
+    try:
+        bot = telegram_bot(app.settings, app.uow, app.canteens, app.clock)
+    except Exception as error:  # reported by start_incoming; replies wait in the outbox
+        bot = None
+        channels.report.append(f"telegram replies: printed here (bot not started: {type(error).__name__})")
+    if bot is not None:
+        channels.senders[Channel.TELEGRAM] = bot
     return channels
 
 

@@ -11,6 +11,7 @@ from core.cli.demo_cmd import demo_group
 from core.cli.family_cmd import family_group
 from core.cli.pipeline_cmd import simulate_command, staff_group, worker_command
 from core.cli.run_cmd import run_command
+from core.cli.telegram_cmd import telegram_group
 from nlu.cli import nlu_group
 
 
@@ -47,5 +48,6 @@ for command in (
     worker_command,
     staff_group,
     nlu_group,
+    telegram_group,
 ):
     cli.add_command(command)
