@@ -56,7 +56,7 @@ inbound_messages = Table(
     Column("processed_at", UtcDateTime, nullable=True),
     UniqueConstraint("channel", "external_id"),  # a redelivered message is stored once
     CheckConstraint(_in("status", MESSAGE_STATUSES), name="status"),
-    Index("ix_inbound_messages_status_received_at", "status", "received_at"),
+    Index("ix_inbound_messages_status_received_at", "status", "received_at", "id"),  # the claim order
     Index("ix_inbound_messages_sender", "channel", "sender", "received_at"),
 )
 
@@ -83,7 +83,7 @@ outbox = Table(
     Column("provider_id", String(255), nullable=True),
     Column("buttons", JSON(none_as_null=True), nullable=True),  # chat choices [[label, answer], …] (0003)
     CheckConstraint(_in("status", DELIVERY_STATUSES), name="status"),
-    Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at", "id"),  # the delivery order
 )
 
 pending_questions = Table(

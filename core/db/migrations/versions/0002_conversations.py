@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbound_messages")),
         sa.UniqueConstraint("channel", "external_id", name=op.f("uq_inbound_messages_channel_external_id")),
     )
-    op.create_index("ix_inbound_messages_status_received_at", "inbound_messages", ["status", "received_at"])
+    op.create_index("ix_inbound_messages_status_received_at", "inbound_messages", ["status", "received_at", "id"])
     op.create_index("ix_inbound_messages_sender", "inbound_messages", ["channel", "sender", "received_at"])
     op.create_table(
         "outbox",
@@ -87,7 +87,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
     op.create_index(op.f("ix_outbox_inbound_id"), "outbox", ["inbound_id"])
-    op.create_index("ix_outbox_status_next_attempt_at", "outbox", ["status", "next_attempt_at"])
+    op.create_index("ix_outbox_status_next_attempt_at", "outbox", ["status", "next_attempt_at", "id"])
     op.create_table(
         "pending_questions",
         sa.Column("id", sa.Integer(), nullable=False),
