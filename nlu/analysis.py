@@ -81,6 +81,7 @@ class Analysis:
     clauses: list[Clause]
     notes: list[str]
     kind_set: frozenset[str] = frozenset()
+    texts: list[str] = field(default_factory=list)
 
     def kinds(self) -> frozenset[str]:
         """The kinds of the cues found."""
@@ -110,7 +111,7 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
         mentions = _drop_cue_words(mentions, cues)
     kinds = frozenset([c[0] for c in cues])
     clauses = _clauses(tokens, texts, symbols, spans, cues, mentions, kinds)
-    return Analysis(text, expanded, lang, tokens, symbols, spans, cues, mentions, clauses, notes, kinds)
+    return Analysis(text, expanded, lang, tokens, symbols, spans, cues, mentions, clauses, notes, kinds, texts)
 
 
 def _cues(expanded: str, tokens: list[Token], texts: list[str]) -> list[Cue]:

@@ -12,7 +12,7 @@ from nlu.analysis import INTENT_KINDS, Analysis, analyse
 from nlu.booking import PLACEHOLDER, DeferError, build
 from nlu.lexicon import VOCABULARY
 from nlu.model import Command, Interpretation, Message, PendingCommand, Question
-from nlu.questions import ASKING, asks, dated_remarks, person_questions
+from nlu.questions import ASKING, REMARK_BLOCKERS, SHIFTS, asks, dated_remarks, person_questions
 from nlu.quotes import clean_subject, strip_quotes
 from nlu.requests import default_week, period_answer, refund, result, statement, topup
 from nlu.suggest import without_staff_part
@@ -51,8 +51,6 @@ _INTENT_CUES = INTENT_KINDS
 _EVIDENCE_CUES = _INTENT_CUES | {"uncertain", "thanks", "negation", "vegetarian", "special", "normal"}
 _BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
 _ORDER_KINDS = _BOOKING_CUES | {"weak_reserve", "vegetarian", "special", "normal"}
-_ASKING_WORDS = re.compile(r"\b(?:" + "|".join(sorted(ASKING)) + r")\b")
-_SHIFT_WORDS = re.compile(r"\b(?:btw|ubrigens|ps|au fait|by the way)\b")
 
 
 _MIXED = "a booking mixed with a question a person must handle"
@@ -323,7 +321,7 @@ def _alternative(a: Analysis) -> bool:
 
 def _asks_a_person(a: Analysis) -> bool:
     """A question for a person beside the order (rule 13): its dates and names never feed the order."""
-    if "?" not in a.folded and not _ASKING_WORDS.search(a.folded) and not _SHIFT_WORDS.search(a.folded):
+    if "?" not in a.folded and ASKING.isdisjoint(a.texts) and SHIFTS.isdisjoint(a.texts):
         return False
     asked = person_questions(a.tokens, a.spans, a.cues, a.mentions)
     if not asked:
@@ -333,7 +331,13 @@ def _asks_a_person(a: Analysis) -> bool:
 
 def _dated_remark(a: Analysis) -> bool:
     """A sentence with a date that says something else: its dates must not extend the order (rule 13)."""
-    return bool(a.spans) and bool(dated_remarks(a.tokens, a.spans, a.cues, a.mentions, VOCABULARY))
+    if not a.spans:
+        return False
+    if SHIFTS.isdisjoint(a.texts) and not any(
+        c.spans and not c.mentions and c.kind_set.isdisjoint(REMARK_BLOCKERS) for c in a.clauses
+    ):
+        return False  # every dated clause holds an order word or a child
+    return bool(dated_remarks(a.tokens, a.spans, a.cues, a.mentions, VOCABULARY))
 
 
 def interpret_commands(commands: tuple[Command, ...]) -> str:

@@ -61,7 +61,7 @@ _LEADS = frozenset(
     | {"bonjour", "bonsoir", "salut", "coucou", "madame", "monsieur", "hello", "hi", "hey", "dear", "hallo", "liebe"}
 )
 # Topic shifts: a new sentence starts at them ("…, au fait qui…", "…, btw who…").
-_SHIFTS = frozenset({"btw", "ubrigens", "ps", "fait", "way"})
+SHIFTS = frozenset({"btw", "ubrigens", "ps", "fait", "way"})
 # Auxiliaries and copulas: a sentence with one says something ("le cuisinier est super").
 _VERBS = frozenset(
     {"est", "sont", "etait", "etaient", "sera", "seront", "a", "ont", "fait", "is", "are", "was", "were", "has"}
@@ -108,7 +108,7 @@ def sentences(tokens: list[Token], spans: list[Span]) -> list[tuple[int, int, st
     out: list[tuple[int, int, str]] = []
     begin = 0
     for i, tok in enumerate(tokens):
-        if tok.text in _SHIFTS and i > begin and _shift(tokens, i):
+        if tok.text in SHIFTS and i > begin and _shift(tokens, i):
             out.append((begin, i + 1 if tok.text in ("fait", "way") else i, ","))
             begin = i + 1 if tok.text in ("fait", "way") else i
             continue
@@ -195,7 +195,7 @@ def dated_remarks(
         inner = [s for s in spans if lo <= s.start < hi]
         if not inner or any(lo <= m.start < hi for m in mentions):
             continue
-        if any(lo <= c.start < hi and c.kind in _REMARK_BLOCKERS for c in cues):
+        if any(lo <= c.start < hi and c.kind in REMARK_BLOCKERS for c in cues):
             continue
         dated = {i for s in inner for i in range(s.start, s.end)}
         words = [t.text for i, t in enumerate(tokens[lo:hi], lo) if i not in dated and t.sym == "x"]
@@ -207,7 +207,7 @@ def dated_remarks(
     return out
 
 
-_REMARK_BLOCKERS = frozenset(
+REMARK_BLOCKERS = frozenset(
     {"cancel", "reserve", "weak_reserve", "dont_cancel", "negation", "vegetarian", "special", "normal"}
     | {"all_children", "both_children", "my_child"}
 )
