@@ -136,8 +136,10 @@ class IntakeContext:
         import nlu
 
         rest = correction_text(self.stored.message.text)
+        if rest is None:
+            return None
         last = self.last_applied
-        if rest is None or last is None or len({item["day"] for item in last.commands}) != 1:
+        if last is None or len({item["day"] for item in last.commands}) != 1:
             return None
         names = {c.id: c.first_name for c in self.registered.household.children}
         pending = tuple(
