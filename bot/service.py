@@ -109,8 +109,10 @@ def _sms_line(settings: Settings) -> str:
         return "sms: not configured (no [sms] account_sid)"
     if not config.auth_token:
         return "sms: not configured (no [sms] auth_token)"
-    base = config.public_base_url.rstrip("/") or "(public_base_url not set: the forwarded host is trusted)"
-    return f"sms: Twilio {config.from_number or 'number'}, webhook {base}{sms.INBOUND_PATH}"
+    number = config.from_number or "(no from_number: replies use the number written to)"
+    if not config.public_base_url:
+        return f"sms: Twilio {number}, webhook …{sms.INBOUND_PATH} (no public_base_url: forwarded host trusted)"
+    return f"sms: Twilio {number}, webhook {config.public_base_url.rstrip('/')}{sms.INBOUND_PATH}"
 
 
 def _stop_when(stop: threading.Event, action: Callable[[], None]) -> None:

@@ -40,7 +40,7 @@ def run_command(app: AppContext, sender: str | None, check: bool, interval: floa
     stop = threading.Event()
     channels = outgoing_channels(app)
     for line in [*start_incoming(app, stop), *channels.report]:
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, markup=False)
     serving = threading.Thread(target=_serve, args=(app, channels, stop, interval), name="worker", daemon=True)
     serving.start()
     console.print("Worker started: inbox → understanding → core → outbox.", highlight=False)
