@@ -124,6 +124,10 @@ def build(
     placeholder: bool = False,
 ) -> tuple[list[Command], list[str]]:
     """Commands for a booking message, or DeferError; with placeholder, PLACEHOLDER stands for an unknown child."""
+    if len(analysis.clauses) == 1:
+        simple = _one_clause(analysis, resolver, household, fallback_children, meal, placeholder)
+        if simple is not None:
+            return simple
     frames: list[_Frame] = []
     notes: list[str] = []
     for clause in analysis.clauses:
@@ -201,6 +205,58 @@ def build(
     if not commands:
         raise DeferError("clarify", "no service day in the period named", "date")
     return commands, notes
+
+
+def _one_clause(
+    analysis: Analysis,
+    resolver: Resolver,
+    household: tuple[str, ...],
+    fallback_children: tuple[str, ...] | None,
+    meal: str | None,
+    placeholder: bool,
+) -> tuple[list[Command], list[str]] | None:
+    """The common case at once: one clause with its action, its days and its children (None: the general way)."""
+    clause = analysis.clauses[0]
+    action = _polarity(clause)
+    if action != "cancel" and action != "reserve":
+        return None
+    children, notes = clause_children(clause, household, placeholder)
+    if children is None:
+        if fallback_children is not None:
+            children = fallback_children
+        elif len(household) == 1:
+            children = household
+        else:
+            return None
+    items: list[Item] = []
+    for span in clause.spans:
+        try:
+            item = resolver.item(span, analysis.tokens)
+        except UnclearError as unclear:
+            raise DeferError("clarify", unclear.reason, unclear.kind, _iso(unclear.options)) from None
+        if item.kind == "year":
+            continue
+        if item.kind == "except":
+            return None
+        items.append(item)
+        notes.append(item.note)
+    if not items:
+        return None
+    back = "O" in analysis.symbols[clause.start : clause.end]
+    if back and action == "reserve":
+        return None
+    try:
+        days, note = booking_days(items, [], back, resolver)
+    except UnclearError as unclear:
+        raise DeferError("clarify", unclear.reason, unclear.kind, _iso(unclear.options)) from None
+    if note:
+        notes.append(note)
+    if not days:
+        raise DeferError("clarify", "no service day in the period named", "date")
+    if len(set(days)) != len(days) or len(set(children)) != len(children):
+        return None
+    act: Action = "cancel" if action == "cancel" else "reserve"
+    return [Command(act, child, day, meal) for child in children for day in days], notes
 
 
 def _inherit(
