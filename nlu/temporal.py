@@ -5,6 +5,7 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from core.canteen import Closure
 from nlu.grammar import Span
@@ -62,7 +63,7 @@ class Parts:
         return p
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A resolved temporal expression."""
 
@@ -73,6 +74,11 @@ class Item:
     hi: date | None = None
     weekdays: frozenset[int] = frozenset()
     note: str = ""
+
+
+@lru_cache(maxsize=4096)
+def _date_note(words: str, d: date) -> str:
+    return f"date: {words!r} -> {d.isoformat()}"
 
 
 class Resolver:
@@ -198,6 +204,14 @@ class Resolver:
     # spans ------------------------------------------------------------------------------------------
     def item(self, span: Span, tokens: list[Token]) -> Item:
         kind, start, end = span
+        if kind == "date" and end - start == 1 and tokens[start].sym in "DW":  # "demain", "vendredi"
+            tok = tokens[start]
+            d = (
+                self.today + timedelta(days=tok.val)
+                if tok.sym == "D"
+                else self._weekday(tok.val, False, None, tok.text)
+            )
+            return Item("day", start, [d], None, None, frozenset(), _date_note(tok.text, d))
         toks = tokens[start:end]
         words = toks[0].text if end - start == 1 else " ".join([t.text for t in toks])
         if kind == "date":
