@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from twilio.base.exceptions import TwilioException, TwilioRestException  # type: ignore[import-untyped]
-from twilio.http import HttpClient  # type: ignore[import-untyped]
-from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
-from twilio.rest import Client  # type: ignore[import-untyped]
+from twilio.base.exceptions import TwilioException, TwilioRestException  # type: ignore[import-untyped]  # twilio ships no type hints
+from twilio.http import HttpClient  # type: ignore[import-untyped]  # twilio ships no type hints
+from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]  # twilio ships no type hints
+from twilio.rest import Client  # type: ignore[import-untyped]  # twilio ships no type hints
 
 from core.messages import Channel, InboundMessage, OutgoingMessage
 from core.pipeline.delivery import DeliveryError

@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from twilio.http import HttpClient  # type: ignore[import-untyped]
-from twilio.http.response import Response  # type: ignore[import-untyped]
-from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
+from twilio.http import HttpClient  # type: ignore[import-untyped]  # twilio ships no type hints
+from twilio.http.response import Response  # type: ignore[import-untyped]  # twilio ships no type hints
+from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]  # twilio ships no type hints
 
 
 @dataclass
@@ -20,7 +20,7 @@ class Recorded:
 
 
 @dataclass
-class RecordingTwilio(HttpClient):  # type: ignore[misc]
+class RecordingTwilio(HttpClient):  # type: ignore[misc]  # HttpClient is untyped (Any)
     """Answers POST …/Messages.json with 201 and a new SMxxx sid, or with the queued error responses first."""
 
     requests: list[Recorded] = field(default_factory=list)
