@@ -106,7 +106,7 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
     symbols = "".join([t[1] for t in tokens])
     spans = scan(symbols)
     cues = _cues(expanded, tokens, texts)
-    mentions, notes = _finder(children).find(tokens, texts, lambda: _capitalised(text))
+    mentions, notes = _finder(children).find(tokens, texts, lambda: _capitalised(text), lambda w: _cased(text, w))
     if cues and mentions:
         mentions = _drop_cue_words(mentions, cues)
     kinds = frozenset([c[0] for c in cues])
@@ -161,6 +161,19 @@ def _capitalised(text: str) -> frozenset[str]:
                 cache[word] = folded
         found.add(folded)
     return frozenset(found)
+
+
+_WORDS_OF_TEXT = re.compile(r"[^\W\d_]+")
+_SENTENCE_END = re.compile(r"(?:^|[.!?\n:;]\s*)$")
+
+
+def _cased(text: str, word: str) -> list[bool]:
+    """For each occurrence of a folded word in the text: capitalised inside a sentence?"""
+    flags: list[bool] = []
+    for m in _WORDS_OF_TEXT.finditer(text):
+        if fold(m.group()).strip() == word:
+            flags.append(m.group()[0].isupper() and not _SENTENCE_END.search(text[: m.start()]))
+    return flags
 
 
 _FINDERS: dict[tuple[str, ...], ChildFinder] = {}

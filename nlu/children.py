@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from nlu.lexicon import VOCABULARY
+from nlu.lexicon import VOCABULARY, WORDS
 from nlu.normalize import Token, fold
 
 # Words after which a capitalised or unknown word is probably a first name.
@@ -40,6 +40,29 @@ _NAME_FOLLOWERS = frozenset(
         "reste",
     }
 )
+
+
+# After these symbols a word is read as a date word, never as a name ("jusqu'à Noël", "3 May", "in May").
+_TEMPORAL_BEFORE = frozenset("UaoHVBFNnTMWKCSQDRAP")
+# Before a name that is also a word: the places where it is a name ("pour Will", "et Noël").
+_WORD_NAME_SLOTS = frozenset({"pour", "for", "fur", "et", "and", "und", "e"})
+
+
+def word_is_name(i: int, tokens: list[Token], capitalised_here: bool) -> bool:
+    """Whether a registered name that is also a common word ("Will", "May", "Noël") names the child here.
+
+    Capitalised inside a sentence it does (unless it is a date word there); otherwise only in a name's
+    place: first in its sentence before a verb ("Will won't…", "Noël ne mange pas"), or after "et"/"and".
+    """
+    prev = tokens[i - 1] if i else None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if prev is not None and prev.sym in _TEMPORAL_BEFORE:
+        return False
+    if capitalised_here and tokens[i].sym == "x":
+        return True
+    if prev is None or prev.sym in "|.,":
+        return nxt is None or nxt.text in _NAME_FOLLOWERS
+    return prev.text in _WORD_NAME_SLOTS
 
 
 class Mention(NamedTuple):
@@ -80,11 +103,29 @@ class ChildFinder:
         self.max_words = max((len(fold(c).split()) for c in children), default=1)
         self._typos: dict[str, list[str]] = {}
         self.long_keys = tuple((key, child) for key, child in self.keys.items() if len(key) >= 5)
+        # Names that are also words of the lexicon ("will", "may", "noel"): named only where a name goes.
+        self.wordlike = frozenset(key for key in self.keys if key in VOCABULARY or key in WORDS)
+
+    def _named_here(
+        self, i: int, tokens: list[Token], texts: list[str], cased: Callable[[str], list[bool]] | None
+    ) -> bool:
+        word = texts[i]
+        flags = cased(word) if cased is not None else []
+        nth = sum(1 for t in texts[:i] if t == word)
+        return word_is_name(i, tokens, nth < len(flags) and flags[nth])
 
     def find(
-        self, tokens: list[Token], texts: list[str], capitalised: Callable[[], frozenset[str]]
+        self,
+        tokens: list[Token],
+        texts: list[str],
+        capitalised: Callable[[], frozenset[str]],
+        cased: Callable[[str], list[bool]] | None = None,
     ) -> tuple[list[Mention], list[str]]:
-        """Mentions of children (exact names first, then one-typo names), and evidence notes."""
+        """Mentions of children (exact names first, then one-typo names), and evidence notes.
+
+        `cased(word)` tells, for each occurrence of a folded word in the original text, whether it is
+        capitalised inside a sentence (used for names that are also common words).
+        """
         mentions: list[Mention] = []
         names: list[str] = []  # notes of exact names, given after those of typos
         notes: list[str] = []
@@ -94,9 +135,12 @@ class ChildFinder:
             # One pass: exact names, and the other unknown words (candidates for a typo or an unknown name).
             keys = self.keys
             candidates: list[int] = []
+            wordlike = self.wordlike
             for i, tok in enumerate(tokens):
                 child = keys.get(tok[0])
-                if child is not None and tok[1] in "xWML":
+                if child is not None and tok[1] in "xWMLX":
+                    if tok[0] in wordlike and not self._named_here(i, tokens, texts, cased):
+                        continue
                     mentions.append(Mention(i, i + 1, (child,), "name"))
                     names.append(f"child: {tok[0]!r} = {child}")
                     used.add(i)

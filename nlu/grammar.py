@@ -4,7 +4,8 @@ Symbols (see nlu.lexicon): W weekday, P weekday plural/habitual, M month, N day 
 Y year, T numeric date, D today/tomorrow/after tomorrow, K next, C this, l last, S week, Q month word,
 F from/between, B starting, U until, a range connector, e and, r or, I inclusive, E except, R every,
 J day word, H holidays, X feast or season, O "back", Z end, G school year (end), L article, o of,
-z "until further notice", V after, w weekend, x other word, # other number, punctuation , . | .
+z "until further notice", V after, w weekend, v vague ("every other", "in two weeks"), A "tous" (a
+recurrence only with its article), x other word, # other number, punctuation , . | .
 """
 
 from __future__ import annotations
@@ -33,8 +34,14 @@ _DX = (
 _DAYNUM = r"(?:L?[Nn]\.?)"
 _MONTHS = r"(?:M,?Y?)"
 
+# Weekdays placed in a named week ("mardi de la semaine prochaine", "Friday next week").
+_IN_WEEK = r"(?:[oL]{0,2}(?:[KC]S|SK))"
+
 _PATTERNS: list[tuple[str, str]] = [
     ("noend", r"z"),
+    ("vague", r"v"),
+    ("weekrange", rf"F?L?W[aU]L?W,?{_IN_WEEK}"),
+    ("inweek", rf"L?W(?:,?e?L?W)*,?{_IN_WEEK}"),
     ("past", r"Wl|lW|lS|Sl|lQ|Ql"),
     (
         "range",
@@ -44,7 +51,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("week", rf"S[FoL]*(?:{_DX}|{_DAYNUM}o?M?)|[CK]S|SK|S"),
     ("until", rf"UL?I?(?:{_DX}|{_DAYNUM}|H[oL]*(?:X|M)?|L?XH?|Z[oFL]*(?:M|S|Q|y|G)|G|M|Z)I?"),
     ("fromon", rf"BL?(?:[CK]S|SK|{_DX}|{_DAYNUM}|{_MONTHS})|F{_MONTHS}(?![aU])|V[Lx]?(?:H[oL]*(?:X|M)?|L?XH)"),
-    ("recur", r"R[Lx]?(?:[PW](?:,?e?L?[PW])*|J)|P(?:,?e?L?[PW])*|LW(?=B)"),
+    ("recur", r"R[Lx]?(?:[PW](?:,?e?L?[PW])*|J)|A[Lx](?:[PW](?:,?e?L?[PW])*|J)|P(?:,?e?L?[PW])*|LW(?=B)"),
     ("except", rf"E[Lx]?(?:{_DX}|P|J)(?:,?e?[Lx]?(?:{_DX}|P))*"),
     ("holiday", r"H[oL]*(?:X|M)|L?XH"),
     ("nextlist", r"W(?:,?eW|,W)+K|KW(?:,?eW|,W)+"),
@@ -55,7 +62,7 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 # Every expression starts with one of these symbols: the lookahead skips other positions at once.
 _MASTER = re.compile(
-    "(?=[zWlSQFoLNnTMDKCUBRPEHXGYV])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS) + ")"
+    "(?=[zvAWlSQFoLNnTMDKCUBRPEHXGYV])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS) + ")"
 )
 
 

@@ -282,12 +282,15 @@ def offsets(text: str, tokens: list[Token]) -> list[int]:
     return starts
 
 
+_MONTH_LEADS = frozenset({"in", "of", "during", "until", "till", "since", "early", "late", "mid", "through"})
+
+
 def _fix_may(tokens: list[Token]) -> None:
-    """English "may" is a month only beside a day number."""
+    """English "may" is a month only beside a day number or after "in", "of", "until"…"""
     for i, tok in enumerate(tokens):
         if tok.text == "may":
             near = {tokens[j].sym for j in (i - 1, i + 1, i + 2) if 0 <= j < len(tokens)}
-            if not near & {"N", "n"}:
+            if not near & {"N", "n"} and not (i and tokens[i - 1].text in _MONTH_LEADS):
                 tokens[i] = Token("may", "x", 0, tok.start)
 
 

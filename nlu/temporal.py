@@ -221,6 +221,14 @@ class Resolver:
             raise UnclearError(f"{words!r} is in the past")
         if kind == "noend":
             raise UnclearError("no end given (until further notice)", "period")
+        if kind == "vague":
+            raise UnclearError("which days exactly? ('every other', 'in two weeks' give no date)")
+        if kind == "inweek" or kind == "weekrange":
+            return self._in_week(toks, span.start, words, kind == "weekrange")
+        if kind == "past" and self.past and any(t.sym == "Q" for t in toks):
+            first = self.today.replace(day=1) - timedelta(days=1)
+            lo, hi = first.replace(day=1), first
+            return Item("range", span.start, lo=lo, hi=hi, note=f"last month: {words!r} -> {lo} to {hi}")
         if kind == "nextlist":
             days = [self.day_of([t, Token("", "K", 0)]) for t in toks if t.sym == "W"]
             return Item("day", span.start, days, note=f"dates: {words!r} -> {', '.join(map(str, days))}")
@@ -288,6 +296,20 @@ class Resolver:
         if hi < lo:
             raise UnclearError(f"{words!r}: the range ends before it starts")
         return lo, hi
+
+    def _in_week(self, toks: list[Token], start: int, words: str, is_range: bool) -> Item:
+        """Weekdays of a named week ("mardi de la semaine prochaine", "Monday to Thursday next week")."""
+        monday = self.today - timedelta(days=self.today.weekday())
+        if any(t.sym == "K" for t in toks):
+            monday += timedelta(days=7)
+        days = [monday + timedelta(days=t.val) for t in toks if t.sym == "W"]
+        if any(d < self.today for d in days):
+            raise UnclearError(f"{words!r}: that day of this week is past")
+        if is_range:
+            if days[-1] < days[0]:
+                raise UnclearError(f"{words!r}: the range ends before it starts")
+            return Item("range", start, lo=days[0], hi=days[-1], note=f"range: {words!r} -> {days[0]} to {days[-1]}")
+        return Item("day", start, days, note=f"dates: {words!r} -> {', '.join(map(str, days))}")
 
     def _week(self, toks: list[Token], start: int, words: str) -> Item:
         monday = self.today - timedelta(days=self.today.weekday())
