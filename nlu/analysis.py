@@ -18,6 +18,7 @@ _CONTRAST = frozenset(
     {"mais", "but", "aber", "sondern", "cependant", "however", "pourtant", "sinon", "otherwise", "jedoch", "allerdings"}
 )
 _CUT_SYMBOLS = re.compile(r"[|.,e]")
+_YES_NO = frozenset({"oui", "non", "yes", "ja", "nein"})
 _POLARITY_KINDS = ("cancel", "reserve", "weak_reserve", "negation", "dont_cancel")
 # The cues that name what the message asks for (the one list: the parser reads it too).
 INTENT_KINDS: frozenset[str] = frozenset(
@@ -61,6 +62,7 @@ class Clause:
     mentions: list[Mention] = field(default_factory=list)
 
     kind_set: frozenset[str] = frozenset()
+    symbols: str = ""  # the grammar symbols of its tokens
 
     def has(self, *kinds: str) -> bool:
         return not self.kind_set.isdisjoint(kinds)
@@ -232,7 +234,7 @@ def _clauses(
     kinds: frozenset[str],
 ) -> list[Clause]:
     if _CUT_SYMBOLS.search(symbols) is None and _CONTRAST.isdisjoint(texts):
-        return [Clause(0, len(tokens), False, cues, spans, mentions, kinds)]
+        return [Clause(0, len(tokens), False, cues, spans, mentions, kinds, symbols)]
     inside: set[int] = set()
     for s in spans:
         inside.update(range(s.start, s.end))
@@ -262,6 +264,7 @@ def _clauses(
         clause.kind_set = frozenset(c.kind for c in clause.cues)
         clause.spans = [s for s in spans if clause.start <= s.start < clause.end]
         clause.mentions = [m for m in mentions if clause.start <= m.start < clause.end]
+        clause.symbols = symbols[clause.start : clause.end]
     return clauses
 
 
@@ -300,6 +303,8 @@ def _split_soft(
         acts = action(cut + 1, after_end)
         dated = any(cut + 1 <= s.start < after_end for s in spans)
         named = any(cut + 1 <= m.start < after_end and m.how != "unknown" for m in mentions)
+        if named and not acts:  # "…, Rose oui" / "…, Noé non": a bare yes or no for another child
+            acts = any(tokens[j].text in _YES_NO for j in range(cut + 1, after_end))
         after = (acts or dated) and (named or acts)
         if after and tokens[cut].sym == "e" and not named and _trailing_negation(cut + 1, after_end, cues, spans):
             after = False

@@ -62,6 +62,20 @@ def _polarity(clause: Clause) -> str | None:
     return None
 
 
+_YES = frozenset({"oui", "yes", "ja"})
+_NO = frozenset({"non", "nein"})
+
+
+def _elliptic(clause: Clause, analysis: Analysis) -> str | None:
+    """A child with a bare yes or no after another order ("…, Rose oui", "…, Noé non")."""
+    if not clause.mentions or clause.start == 0:
+        return None
+    words = {t.text for t in analysis.tokens[clause.start : clause.end]}
+    if not words.isdisjoint(_YES):
+        return "reserve"
+    return "neg" if not words.isdisjoint(_NO) else None
+
+
 def _negates_cancel(clause: Clause) -> bool:
     """A negation right before an absence word ("ne sera pas absent", "not sick")."""
     negations = [c for c in clause.cues if c.kind == "negation"]
@@ -75,12 +89,25 @@ def _iso(days: tuple[date, ...]) -> tuple[str, ...]:
     return tuple(d.isoformat() for d in days)
 
 
+def tokens_before(clause: Clause, index: int) -> str:
+    """The symbol of the token before a position inside the clause ('' at its start)."""
+    return clause.symbols[index - clause.start - 1] if index > clause.start and clause.symbols else ""
+
+
 def clause_children(
     clause: Clause, household: tuple[str, ...], placeholder: bool = False
 ) -> tuple[tuple[str, ...] | None, list[str]]:
     """The children a clause designates (None when it names none); with placeholder, PLACEHOLDER for the unknown."""
     names: list[str] = []
     notes: list[str] = []
+    if "sibling" in clause.kind_set:
+        raise DeferError("clarify", "'his sister' / 'her brother' does not say which child", "child", household)
+    excluded = {c for m in clause.mentions if m.start and tokens_before(clause, m.start) == "E" for c in m.children}
+    if excluded:
+        if clause.kind_set.isdisjoint({"all_children", "both_children"}):
+            raise DeferError("clarify", "a child is named after 'except': who is meant?", "child", household)
+        rest = tuple(c for c in household if c not in excluded)
+        return rest, [f"children: all but {', '.join(sorted(excluded))}"]
     for m in clause.mentions:
         if m.how == "unknown":
             raise DeferError("staff", "a name in the message matches no child of the household", "child", household)
@@ -131,7 +158,7 @@ def build(
     frames: list[_Frame] = []
     notes: list[str] = []
     for clause in analysis.clauses:
-        frame = _Frame(clause, _polarity(clause))
+        frame = _Frame(clause, _polarity(clause) or _elliptic(clause, analysis))
         frame.children, child_notes = clause_children(clause, household, placeholder)
         notes.extend(child_notes)
         items: list[Item] = []

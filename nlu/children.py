@@ -46,6 +46,7 @@ _NAME_FOLLOWERS = frozenset(
 _TEMPORAL_BEFORE = frozenset("UaoHVBFNnTMWKCSQDRAP")
 # Before a name that is also a word: the places where it is a name ("pour Will", "et Noël").
 _WORD_NAME_SLOTS = frozenset({"pour", "for", "fur", "et", "and", "und", "e"})
+_WORD_FOLLOWERS = frozenset({"no", "does", "doesn", "needs", "can", "cannot", "isn", "wont", "hasn", "was", "had"})
 
 
 def word_is_name(i: int, tokens: list[Token], capitalised_here: bool) -> bool:
@@ -61,7 +62,7 @@ def word_is_name(i: int, tokens: list[Token], capitalised_here: bool) -> bool:
     if capitalised_here and tokens[i].sym == "x":
         return True
     if prev is None or prev.sym in "|.,":
-        return nxt is None or nxt.text in _NAME_FOLLOWERS
+        return nxt is None or nxt.text in _NAME_FOLLOWERS or nxt.text in _WORD_FOLLOWERS
     return prev.text in _WORD_NAME_SLOTS
 
 

@@ -97,6 +97,10 @@ def _parse(message: Message, canteen: Canteen) -> Interpretation:
     evidence.extend(quote_notes)
     subject, is_reply, is_echo = clean_subject(message.subject)
     slash = _SLASH.match(body)
+    if slash and body[slash.end() :].strip():
+        evidence.append(f"telegram command /{slash.group(1)} with arguments: read as text")
+        body = body[slash.start(1) :]
+        slash = None
     if slash:
         intent = _SLASH_INTENTS.get(slash.group(1).lower(), "help")
         evidence.append(f"telegram command /{slash.group(1)} -> {intent}")

@@ -6,7 +6,8 @@ import re
 from datetime import date, timedelta
 
 from nlu.analysis import Analysis
-from nlu.iban import find_iban
+from nlu.iban import find_iban, mask
+from nlu.normalize import fold
 from nlu.model import Command, Interpretation, PendingCommand, Period, Question, Route
 from nlu.temporal import Item, Resolver, UnclearError
 
@@ -21,6 +22,61 @@ _CURRENCY_WORD = re.compile(
 )
 _CURRENCY_CODES = ("CHF", "EUR", "USD", "GBP")
 _NUMBER = re.compile(r"(?<![\d.,/:])(\d{1,5}(?:[.,]\d{1,2})?)(?![\d/:]|\.\d)")
+# Amounts written in words ("septante francs", "fifty francs", "hundert Franken").
+_NUMBER_WORDS: dict[str, int] = {
+    **dict.fromkeys(("un", "une", "one", "ein", "eins"), 1),
+    **dict.fromkeys(("deux", "two", "zwei"), 2),
+    **dict.fromkeys(("trois", "three", "drei"), 3),
+    **dict.fromkeys(("quatre", "four", "vier"), 4),
+    **dict.fromkeys(("cinq", "five", "funf", "fuenf"), 5),
+    **dict.fromkeys(("six", "sechs"), 6),
+    **dict.fromkeys(("dix", "ten", "zehn"), 10),
+    **dict.fromkeys(("quinze", "fifteen", "funfzehn"), 15),
+    **dict.fromkeys(("vingt", "twenty", "zwanzig"), 20),
+    **dict.fromkeys(("trente", "thirty", "dreissig"), 30),
+    **dict.fromkeys(("quarante", "forty", "vierzig"), 40),
+    **dict.fromkeys(("cinquante", "fifty", "funfzig", "fuenfzig"), 50),
+    **dict.fromkeys(("soixante", "sixty", "sechzig"), 60),
+    **dict.fromkeys(("septante", "seventy", "siebzig"), 70),
+    **dict.fromkeys(("huitante", "octante", "eighty", "achtzig"), 80),
+    **dict.fromkeys(("nonante", "ninety", "neunzig"), 90),
+}
+_HUNDREDS = frozenset({"cent", "cents", "hundred", "hundert"})
+_JOINERS = frozenset({"et", "and", "und", "a"})
+_CURRENCY_AFTER = re.compile(r"\s*(?:chf|s?fr\b|francs?|franken|\.-)")
+_PER_CHILD = re.compile(
+    r"\b(?:each|per|par|pro|chaque|chacun\w*|jede\w*)\b(?:\s+\w+){0,2}?\s*\b(?:child|kid|enfant|kind)\w*|\bchacun\w*",
+    re.IGNORECASE,
+)
+
+
+def _amount_in_words(text: str) -> tuple[float | None, bool]:
+    """(the amount written in words before a currency, whether such words were seen)."""
+    folded = fold(text)
+    seen = False
+    for m in re.finditer(r"[a-z]+(?:\s+[a-z]+)*", folded):
+        words = m.group().split()
+        i = 0
+        while i < len(words):
+            if words[i] not in _NUMBER_WORDS and words[i] not in _HUNDREDS:
+                i += 1
+                continue
+            total, j = 0, i
+            while j < len(words) and (words[j] in _NUMBER_WORDS or words[j] in _HUNDREDS or
+                                      (words[j] in _JOINERS and j + 1 < len(words) and words[j + 1] in _NUMBER_WORDS)):
+                w = words[j]
+                if w in _HUNDREDS:
+                    total = max(total, 1) * 100
+                elif w in _NUMBER_WORDS:
+                    value = _NUMBER_WORDS[w]
+                    total = total * 20 if value == 20 and total == 4 else total + value
+                j += 1
+            rest = " ".join(words[j:j + 1])
+            if _CURRENCY_AFTER.match(" " + rest):
+                seen = True
+                return float(total), seen
+            i = j
+    return None, seen
 
 
 def result(
@@ -56,10 +112,18 @@ def result(
     )
 
 
+_NEW_DETAILS = re.compile(
+    r"\b(?:nouvel(?:le)? (?:iban|compte|coordonnees)|nouveau (?:compte|iban)|changement d iban|futur\w*|a l avenir"
+    r"|new (?:iban|bank|account)|future|from now on|neue[sn]? (?:iban|konto|bankverbindung)|kunftig\w*|zukunftig\w*)\b"
+)
+
+
 def refund(raw: str, evidence: list[str], mixed: bool) -> Interpretation:
     iban, valid, note = find_iban(raw)
     if note:
         evidence.append(note)
+    if _NEW_DETAILS.search(fold(raw)):
+        return result("other", "staff", evidence, "new bank details for later: a person should record them")
     if mixed:
         return result("refund", "staff", evidence, "a refund mixed with another request")
     if iban is None:
@@ -72,6 +136,9 @@ def refund(raw: str, evidence: list[str], mixed: bool) -> Interpretation:
 
 
 def topup(raw: str, evidence: list[str], currency: str) -> Interpretation:
+    raw = mask(raw)
+    if _PER_CHILD.search(raw):
+        return result("topup", "clarify", evidence, "an amount per child: how much in all?", question=Question("amount"))
     found = list(_AMOUNT_CURRENCY.finditer(raw))
     named = {_CURRENCY_CODES[w.lastindex - 1] for w in _CURRENCY_WORD.finditer(raw) if w.lastindex}
     if named - {currency.upper()}:
@@ -87,6 +154,12 @@ def topup(raw: str, evidence: list[str], currency: str) -> Interpretation:
     if values:
         evidence.append(f"amount: {values[0]:g}")
         return result("topup", "auto", evidence, amount=values[0])
+    worded, _ = _amount_in_words(raw)
+    if worded:
+        evidence.append(f"amount in words: {worded:g}")
+        return result("topup", "auto", evidence, amount=worded)
+    if named:
+        return result("topup", "clarify", evidence, "how much should be added?", question=Question("amount"))
     return result("topup", "auto", evidence)
 
 

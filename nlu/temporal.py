@@ -217,6 +217,10 @@ class Resolver:
         if kind == "date":
             d = self.day_of(toks)
             return Item("day", start, [d], note=f"date: {words!r} -> {d.isoformat()}")
+        if kind == "past" and self.past and any(t.sym == "Q" for t in toks):
+            first = self.today.replace(day=1) - timedelta(days=1)
+            lo, hi = first.replace(day=1), first
+            return Item("range", span.start, lo=lo, hi=hi, note=f"last month: {words!r} -> {lo} to {hi}")
         if kind == "past":
             raise UnclearError(f"{words!r} is in the past")
         if kind == "noend":
@@ -225,10 +229,6 @@ class Resolver:
             raise UnclearError("which days exactly? ('every other', 'in two weeks' give no date)")
         if kind == "inweek" or kind == "weekrange":
             return self._in_week(toks, span.start, words, kind == "weekrange")
-        if kind == "past" and self.past and any(t.sym == "Q" for t in toks):
-            first = self.today.replace(day=1) - timedelta(days=1)
-            lo, hi = first.replace(day=1), first
-            return Item("range", span.start, lo=lo, hi=hi, note=f"last month: {words!r} -> {lo} to {hi}")
         if kind == "nextlist":
             days = [self.day_of([t, Token("", "K", 0)]) for t in toks if t.sym == "W"]
             return Item("day", span.start, days, note=f"dates: {words!r} -> {', '.join(map(str, days))}")

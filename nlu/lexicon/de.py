@@ -261,7 +261,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"auszahl\w*",
         r"zuruck ?uberweis\w*",
         r"konto (auflosen|schliessen)",
-        r"guthaben (\w+ ){0,5}(uberweisen|auszahlen|zuruck\w*)",
+        r"\w*guthaben (\w+ ){0,5}(uberweisen|auszahlen|zuruck\w*)",
         r"(uberweisen|auszahlen) (sie )?(bitte )?(das|mein|unser) (rest)?guthaben",
     ),
     "rules": (r"reglement", r"hausordnung", r"regeln", r"nutzungsbedingungen"),

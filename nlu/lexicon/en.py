@@ -213,6 +213,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"have lunch",
         r"order\w*",
         r"enrol\w*",
+        r"needs? (a )?(lunch|meal)",
     ),
     "weak_reserve": (r"lunch", r"meal"),
     "dont_cancel": (r"(don|do|did|didn) not cancel", r"no need to cancel", r"not to cancel"),
@@ -250,6 +251,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"deposit",
         r"pay in",
         r"credit (my|our|the) account",
+        r"add (\S+ ){1,2}to (my|our|the) (account|balance)",
     ),
     "refund": (
         r"refund\w*",
