@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from nlu.analysis import Analysis, Clause
 from nlu.model import Action, Command
@@ -151,6 +151,8 @@ def build(
     placeholder: bool = False,
 ) -> tuple[list[Command], list[str]]:
     """Commands for a booking message, or DeferError; with placeholder, PLACEHOLDER stands for an unknown child."""
+    if len(analysis.spans) > 1 and "W" in analysis.symbols:
+        _bare_weekdays(analysis, resolver)
     if len(analysis.clauses) == 1:
         simple = _one_clause(analysis, resolver, household, fallback_children, meal, placeholder)
         if simple is not None:
@@ -201,6 +203,7 @@ def build(
         ):
             f.action = "also"
     active = [f for f in frames if (f.action is not None or f.days is not None) and not f.except_only]
+    active = [f for f in active if not _heading(f, frames)]
     if not active:
         if fallback_days is not None and (fallback_action or any(f.children for f in frames)):
             active = frames[:1]
@@ -232,6 +235,43 @@ def build(
     if not commands:
         raise DeferError("clarify", "no service day in the period named", "date")
     return commands, notes
+
+
+def _heading(frame: _Frame, frames: list[_Frame]) -> bool:
+    """A clause naming no child whose period holds the days given after it ("Absences de décembre : Léo jeudi 3…")."""
+    if frame.children is not None or not frame.days:
+        return False
+    index = frames.index(frame)
+    if any(f.children for f in frames[:index]):
+        return False
+    later = [f.days for f in frames[index + 1 :] if f.days]
+    own = set(frame.days)
+    return bool(later) and all(set(days) <= own for days in later)
+
+
+def _bare_weekdays(analysis: Analysis, resolver: Resolver) -> None:
+    """A bare weekday beside a dated day of the same weekday or a named week ("lundi 7 et mardi 8, Zoé le mardi")."""
+    bare: list[date] = []
+    dated: list[date] = []
+    weeks: list[tuple[date, date]] = []
+    for span in analysis.spans:
+        syms = analysis.symbols[span.start : span.end]
+        try:
+            item = resolver.item(span, analysis.tokens)
+        except UnclearError:
+            continue
+        if span.kind == "date" and syms.replace("L", "") == "W":
+            bare.extend(item.days)
+        elif span.kind in ("inweek", "weekrange"):
+            first = item.days[0] if item.days else item.lo
+            assert first is not None
+            monday = first - timedelta(days=first.weekday())
+            weeks.append((monday, monday + timedelta(days=6)))
+        elif "N" in syms or "n" in syms or "T" in syms:
+            dated.extend(item.days or ([item.lo, item.hi] if item.lo and item.hi else []))
+    for d in bare:
+        if any(o.weekday() == d.weekday() and o != d for o in dated) or any(not lo <= d <= hi for lo, hi in weeks):
+            raise DeferError("clarify", f"which {d.strftime('%A')}: the next one or the one named beside it?", "date")
 
 
 def _one_clause(
