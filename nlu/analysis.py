@@ -247,6 +247,8 @@ def _clauses(
         sym = symbols[i]
         if i in inside and sym != "|":
             continue
+        if sym == "." and i and tokens[i - 1].sym in "MW" and len(texts[i - 1]) <= 4 and i + 1 < len(tokens):
+            continue  # "am 3. Dez. nicht": the dot of an abbreviation
         if sym == "|" or sym == ".":
             strong.append((i, False))
         elif texts[i] in _CONTRAST:
@@ -299,7 +301,9 @@ def _split_soft(
         def action(lo: int, hi: int) -> bool:
             return any(lo <= c.start < hi and c.kind in _POLARITY_KINDS for c in cues)
 
-        before = action(start, cut) or any(start <= s.start < cut for s in spans)
+        before = action(start, cut) or (
+            any(start <= s.start < cut for s in spans) and (start > begin or any(start <= m.start < cut for m in mentions))
+        )
         acts = action(cut + 1, after_end)
         dated = any(cut + 1 <= s.start < after_end for s in spans)
         named = any(cut + 1 <= m.start < after_end and m.how != "unknown" for m in mentions)

@@ -49,6 +49,8 @@ def _polarity(clause: Clause) -> str | None:
     negated = "negation" in kinds
     if cancel:
         if negated and _negates_cancel(clause):
+            if not clause.spans:
+                return None  # "il n'est plus malade, il mange demain": context for the next clause
             raise DeferError(
                 "clarify", "a negated absence ('not sick', 'nicht mehr krank'): what should be done?", "action"
             )

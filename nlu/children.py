@@ -66,6 +66,13 @@ def word_is_name(i: int, tokens: list[Token], capitalised_here: bool) -> bool:
     return prev.text in _WORD_NAME_SLOTS
 
 
+# After these a capitalised word is a noun (German nouns are all capitalised), not a first name.
+_DETERMINERS = frozenset(
+    "der die das dem den des vom zum zur im am beim ins ein eine einen einem einer kein keine mein meine unser unsere"
+    " le la les l un une du au aux the a an".split()
+)
+
+
 class Mention(NamedTuple):
     """Children named (or designated) between two token positions, with how they were recognised."""
 
@@ -242,6 +249,8 @@ class ChildFinder:
             prev = tokens[i - 1].text if i else ""
             nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
             at_start = i == 0 or tokens[i - 1].sym in "|.,"
+            if prev in _DETERMINERS:
+                continue  # "vom Mittagstisch", "the Canteen": a noun
             slot = prev in _NAME_SLOTS and (tok.text in capitalised or prev in ("pour", "for", "fur"))
             if (tok.text in capitalised and not at_start) or slot or (at_start and nxt in _NAME_FOLLOWERS):
                 found.append(Mention(i, i + 1, (), "unknown"))

@@ -51,6 +51,13 @@ _CONTACT_LINE = re.compile(
 )
 
 
+# A longer closing sentence: "…, je vous prie d'agréer mes salutations distinguées." (kept; what follows is not)
+_CLOSING_SENTENCE = re.compile(
+    r"(?:salutations|sentiments)(?: [\w\u00c0-\u017f]+){0,3}\s*[.!]?\s*$|^\s*(?:mit )?freundlichen gr[üu](?:ss|ß)en\b.*$",
+    re.IGNORECASE,
+)
+
+
 def _is_signature(line: str) -> bool:
     return bool(_SIGNATURE.match(line)) and (not line.strip().startswith("--") or line.strip() in ("--", "-- "))
 
@@ -91,6 +98,10 @@ def strip_quotes(text: str) -> tuple[str, list[str]]:
             and all(_NAME_LINE.match(x) or _CONTACT_LINE.match(x) for x in after[1:])
         ):
             notes.append(f"ignored closing and signature from {line.strip()[:30]!r}")
+            break
+        if _CLOSING_SENTENCE.search(line) and len(after) <= 5:
+            kept.append(line)
+            notes.append(f"ignored signature after {line.strip()[-30:]!r}")
             break
         if _QUOTED_LINE.match(line):
             if not notes or notes[-1] != "ignored '>' quoted lines":

@@ -15,6 +15,17 @@ WEEKDAYS: dict[str, int] = {
     "freitag": 4,
     "samstag": 5,
     "sonntag": 6,
+    # Swiss German
+    "mantig": 0,
+    "zistig": 1,
+    "zischtig": 1,
+    "ziischtig": 1,
+    "mittwuch": 2,
+    "donnschtig": 3,
+    "dunnschtig": 3,
+    "donschtig": 3,
+    "friitig": 4,
+    "fritig": 4,
 }
 WEEKDAYS_PLURAL: dict[str, int] = {
     "montags": 0,
@@ -165,6 +176,12 @@ ABBREVIATIONS: dict[str, str] = {
     "vg": "gruss",
     "thx": "danke",
     "dank": "danke",
+    # Swiss German
+    "nod": "nicht",
+    "nid": "nicht",
+    "hut": "heute",
+    "morn": "morgen",
+    "zmittag": "mittagessen",
 }
 STOPWORDS: frozenset[str] = _words("""
 ich du er sie es wir ihr mein meine meinen meiner unser unsere unseren dein ihr ihre sein seine der die das den
@@ -172,6 +189,7 @@ dem des ein eine einen einem einer und oder aber doch nicht kein keine keinen is
 wurde hat haben hatte kann konnen konnte mochte mochten will wollen soll sollte bitte danke hallo liebe lieber
 gruss grusse freundliche herzliche mit ohne fur von vom zum zur im in an am auf aus bei nach bis ab um uber unter
 heute morgen tag woche essen mittagessen mensa kantine kind kinder sohn tochter beide alle krank abmelden
+sehr geehrte geehrter geehrten damen herren hiermit mittagstisch zmittag hoi zame
 anmelden isst wieder da auch noch schon sehr gut ja nein frau herr familie arzt termin ausflug schule
 """)
 
