@@ -302,7 +302,8 @@ def _split_soft(
             return any(lo <= c.start < hi and c.kind in _POLARITY_KINDS for c in cues)
 
         before = action(start, cut) or (
-            any(start <= s.start < cut for s in spans) and (start > begin or any(start <= m.start < cut for m in mentions))
+            any(start <= s.start < cut for s in spans)
+            and (start > begin or any(start <= m.start < cut for m in mentions))
         )
         acts = action(cut + 1, after_end)
         dated = any(cut + 1 <= s.start < after_end for s in spans)

@@ -66,14 +66,16 @@ def _polarity(clause: Clause) -> str | None:
 
 _YES = frozenset({"oui", "yes", "ja"})
 _NO = frozenset({"non", "nein"})
+_AUXILIARIES = frozenset({"will", "does", "do", "is", "can"})  # "…, but Will will"
 
 
 def _elliptic(clause: Clause, analysis: Analysis) -> str | None:
     """A child with a bare yes or no after another order ("…, Rose oui", "…, Noé non")."""
     if not clause.mentions or clause.start == 0:
         return None
-    words = {t.text for t in analysis.tokens[clause.start : clause.end]}
-    if not words.isdisjoint(_YES):
+    after = max(m.end for m in clause.mentions)
+    words = {t.text for t in analysis.tokens[after : clause.end]}
+    if not words.isdisjoint(_YES) or (words and words <= _AUXILIARIES):
         return "reserve"
     return "neg" if not words.isdisjoint(_NO) else None
 

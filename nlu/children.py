@@ -68,8 +68,44 @@ def word_is_name(i: int, tokens: list[Token], capitalised_here: bool) -> bool:
 
 # After these a capitalised word is a noun (German nouns are all capitalised), not a first name.
 _DETERMINERS = frozenset(
-    "der die das dem den des vom zum zur im am beim ins ein eine einen einem einer kein keine mein meine unser unsere"
-    " le la les l un une du au aux the a an".split()
+    [
+        "der",
+        "die",
+        "das",
+        "dem",
+        "den",
+        "des",
+        "vom",
+        "zum",
+        "zur",
+        "im",
+        "am",
+        "beim",
+        "ins",
+        "ein",
+        "eine",
+        "einen",
+        "einem",
+        "einer",
+        "kein",
+        "keine",
+        "mein",
+        "meine",
+        "unser",
+        "unsere",
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "du",
+        "au",
+        "aux",
+        "the",
+        "a",
+        "an",
+    ]
 )
 
 

@@ -22,12 +22,18 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
             piece = part.group(1)
             if not (any(ch.isdigit() for ch in piece) or len(piece) <= 4) or len(raw) + len(piece) > 34:
                 break
-            if not any(ch.isdigit() for ch in piece) and len(raw) >= 15:
+            if not any(ch.isdigit() for ch in piece) and len(raw) >= 15 and not _valid(raw + piece):
                 break
             raw, end = raw + piece, part.end()
         if sum(ch.isdigit() for ch in raw) >= 8 and len(raw) >= 12:
             found.append((match.start(), end, raw.upper()))
     return found
+
+
+def _valid(raw: str) -> bool:
+    from stdnum import iban as stdnum_iban
+
+    return bool(stdnum_iban.is_valid(raw))
 
 
 def find_iban(text: str) -> tuple[str | None, bool, str]:

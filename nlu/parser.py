@@ -47,6 +47,7 @@ _REQUEST = re.compile(
     r"|would you|konnen sie|konnten sie|kannst du|bitte|je voudrais|je souhaite|i would like|i d like|ich mochte"
     r"|est il possible|is it possible|ist es moglich|est ce possible)\b"
 )
+_THANKS_EMOJI = re.compile("[\U0001f44d\U0001f64f\u2764\U0001f60a\U0001f642\U0001f44c\u2705\U0001f970\U0001f600]")
 _INTENT_CUES = INTENT_KINDS
 _EVIDENCE_CUES = _INTENT_CUES | {"uncertain", "thanks", "negation", "vegetarian", "special", "normal"}
 _BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
@@ -153,6 +154,8 @@ def _decide(
     staff = "staff" in kinds
     if not a.text.strip() and side is None:
         return result("other", "staff", evidence, "empty message")
+    if not a.tokens and _THANKS_EMOJI.search(a.text) and side is None:
+        return result("thanks", "auto", evidence, "emoji only")
     if "refund" in kinds:
         return refund(raw, evidence, staff or booking)
     if "topup" in kinds:

@@ -53,7 +53,8 @@ _CONTACT_LINE = re.compile(
 
 # A longer closing sentence: "…, je vous prie d'agréer mes salutations distinguées." (kept; what follows is not)
 _CLOSING_SENTENCE = re.compile(
-    r"(?:salutations|sentiments)(?: [\w\u00c0-\u017f]+){0,3}\s*[.!]?\s*$|^\s*(?:mit )?freundlichen gr[üu](?:ss|ß)en\b.*$",
+    r"(?:salutations|sentiments)(?: [\w\u00c0-\u017f]+){0,3}\s*[.!]?\s*$"
+    r"|^\s*(?:mit )?freundlichen gr[üu](?:ss|ß)en\b.*$",
     re.IGNORECASE,
 )
 

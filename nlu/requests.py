@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from nlu.analysis import Analysis
 from nlu.iban import find_iban, mask
-from nlu.normalize import fold
 from nlu.model import Command, Interpretation, PendingCommand, Period, Question, Route
+from nlu.normalize import fold
 from nlu.temporal import Item, Resolver, UnclearError
 
 _AMOUNT_CURRENCY = re.compile(
@@ -62,8 +62,11 @@ def _amount_in_words(text: str) -> tuple[float | None, bool]:
                 i += 1
                 continue
             total, j = 0, i
-            while j < len(words) and (words[j] in _NUMBER_WORDS or words[j] in _HUNDREDS or
-                                      (words[j] in _JOINERS and j + 1 < len(words) and words[j + 1] in _NUMBER_WORDS)):
+            while j < len(words) and (
+                words[j] in _NUMBER_WORDS
+                or words[j] in _HUNDREDS
+                or (words[j] in _JOINERS and j + 1 < len(words) and words[j + 1] in _NUMBER_WORDS)
+            ):
                 w = words[j]
                 if w in _HUNDREDS:
                     total = max(total, 1) * 100
@@ -71,7 +74,7 @@ def _amount_in_words(text: str) -> tuple[float | None, bool]:
                     value = _NUMBER_WORDS[w]
                     total = total * 20 if value == 20 and total == 4 else total + value
                 j += 1
-            rest = " ".join(words[j:j + 1])
+            rest = " ".join(words[j : j + 1])
             if _CURRENCY_AFTER.match(" " + rest):
                 seen = True
                 return float(total), seen
@@ -138,7 +141,9 @@ def refund(raw: str, evidence: list[str], mixed: bool) -> Interpretation:
 def topup(raw: str, evidence: list[str], currency: str) -> Interpretation:
     raw = mask(raw)
     if _PER_CHILD.search(raw):
-        return result("topup", "clarify", evidence, "an amount per child: how much in all?", question=Question("amount"))
+        return result(
+            "topup", "clarify", evidence, "an amount per child: how much in all?", question=Question("amount")
+        )
     found = list(_AMOUNT_CURRENCY.finditer(raw))
     named = {_CURRENCY_CODES[w.lastindex - 1] for w in _CURRENCY_WORD.finditer(raw) if w.lastindex}
     if named - {currency.upper()}:

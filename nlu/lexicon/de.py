@@ -250,7 +250,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(gebe|sage) (ihnen |euch )?(noch )?bescheid",
     ),
     "balance": (r"saldo", r"guthaben", r"kontostand", r"wie ?viel\w* .*konto", r"stand (des|meines) kontos"),
-    "menu": (r"menus?", r"speiseplan", r"speisekarte", r"menuplan", r"was gibt es", r"was gibts", r"was gibt s", r"was gits", r"essensplan"),
+    "menu": (
+        r"menus?",
+        r"speiseplan",
+        r"speisekarte",
+        r"menuplan",
+        r"was gibt es",
+        r"was gibts",
+        r"was gibt s",
+        r"was gits",
+        r"essensplan",
+    ),
     "statement": (
         r"abrechnung\w*",
         r"kontoauszug",
@@ -352,6 +362,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "normal": (r"normal\w* (essen|menu|mahlzeit)",),
     "all_children": (r"die kinder", r"meine kinder", r"unsere kinder", r"alle kinder", r"alle drei", r"alle"),
     "both_children": (r"beide\w*", r"die zwei"),
-    "sibling": (r"(seine|ihre|meine|unsere) (kleine |grosse )?schwester", r"(sein|ihr|mein|unser)e?n? (kleinen? |grossen? )?bruder"),
+    "sibling": (
+        r"(seine|ihre|meine|unsere) (kleine |grosse )?schwester",
+        r"(sein|ihr|mein|unser)e?n? (kleinen? |grossen? )?bruder",
+    ),
     "my_child": (r"mein (sohn|kind|junge)", r"meine (tochter|kleine)", r"unser (sohn|kind)", r"unsere tochter"),
 }
