@@ -15,6 +15,73 @@ from core.db.tables import children, guardian_emails, guardian_phones, guardians
 from core.model import Child, Guardian, Household
 
 _CHILD_BY_ID = select(children).where(children.c.id == bindparam("child_id"))
+_CHILDREN_OF_HOUSEHOLD = (
+    select(children).where(children.c.household_id == bindparam("household_id")).order_by(children.c.id)
+)
+
+# Guardian columns (table order) followed by one email (id, address) and one phone (id, e164), outer-joined:
+# a guardian has one or two of each, so the cross product stays tiny; `_regroup` folds it back.
+_GUARDIAN_ROWS = (
+    guardians.c.id,
+    guardians.c.household_id,
+    guardians.c.name,
+    guardians.c.language,
+    guardians.c.telegram_chat_id,
+    guardian_emails.c.id,
+    guardian_emails.c.address,
+    guardian_phones.c.id,
+    guardian_phones.c.e164,
+)
+_WITH_ADDRESSES = guardians.outerjoin(guardian_emails, guardian_emails.c.guardian_id == guardians.c.id).outerjoin(
+    guardian_phones, guardian_phones.c.guardian_id == guardians.c.id
+)
+_GUARDIAN_ORDER = (guardians.c.id, guardian_emails.c.id, guardian_phones.c.id)
+_EMAIL_OWNER = guardian_emails.alias("email_owner")
+_PHONE_OWNER = guardian_phones.alias("phone_owner")
+
+
+def _guardian_rows(condition: ColumnElement[bool]) -> Select[Any]:
+    return select(*_GUARDIAN_ROWS).select_from(_WITH_ADDRESSES).where(condition).order_by(*_GUARDIAN_ORDER)
+
+
+_GUARDIAN_BY_EMAIL = _guardian_rows(
+    guardians.c.id.in_(select(_EMAIL_OWNER.c.guardian_id).where(_EMAIL_OWNER.c.address == bindparam("address")))
+)
+_GUARDIAN_BY_PHONE = _guardian_rows(
+    guardians.c.id.in_(select(_PHONE_OWNER.c.guardian_id).where(_PHONE_OWNER.c.e164 == bindparam("e164")))
+)
+_GUARDIAN_BY_TELEGRAM = _guardian_rows(guardians.c.telegram_chat_id == bindparam("chat_id"))
+# One household with its guardians and their addresses: the household's columns, then `_GUARDIAN_ROWS`
+# (all NULL for a household without guardians).
+_HOUSEHOLD_WITH_GUARDIANS = (
+    select(households.c.id, households.c.name, *_GUARDIAN_ROWS)
+    .select_from(households.outerjoin(_WITH_ADDRESSES, guardians.c.household_id == households.c.id))
+    .where(households.c.id == bindparam("household_id"))
+    .order_by(*_GUARDIAN_ORDER)
+)
+
+
+def _regroup(rows: Sequence[Sequence[Any]], offset: int = 0) -> list[Guardian]:
+    """Guardians from rows holding `_GUARDIAN_ROWS` from column `offset`, in id order, addresses too."""
+    found: dict[int, Guardian] = {}
+    emails: dict[int, dict[int, str]] = {}
+    phones: dict[int, dict[int, str]] = {}
+    for row in rows:
+        guardian_id, household_id, name, language, chat_id, email_id, address, phone_id, e164 = row[offset:]
+        if guardian_id is None:
+            continue
+        if guardian_id not in found:
+            found[guardian_id] = Guardian(
+                name=name, language=language, telegram_chat_id=chat_id, id=guardian_id, household_id=household_id
+            )
+        if email_id is not None:
+            emails.setdefault(guardian_id, {})[email_id] = address
+        if phone_id is not None:
+            phones.setdefault(guardian_id, {})[phone_id] = e164
+    for guardian_id, guardian in found.items():
+        guardian.emails = [emails[guardian_id][k] for k in sorted(emails.get(guardian_id, {}))]
+        guardian.phones = [phones[guardian_id][k] for k in sorted(phones.get(guardian_id, {}))]
+    return list(found.values())
 
 
 def _child(row: Sequence[Any]) -> Child:
@@ -101,8 +168,18 @@ class SqlHouseholdRepository:
             child.household_id = household_id
 
     def get(self, household_id: int) -> Household | None:
-        found = self._load(households.c.id == household_id)
-        return found[0] if found else None
+        """One household in two queries: itself with its guardians and their addresses, then its children."""
+        conn = self._c()
+        rows = run(conn, _HOUSEHOLD_WITH_GUARDIANS, {"household_id": household_id})
+        if not rows:
+            return None
+        household = Household(name=rows[0][1], id=rows[0][0])
+        household.guardians.extend(_regroup(rows, offset=2))
+        cached = self._cache.children
+        for child_row in run(conn, _CHILDREN_OF_HOUSEHOLD, {"household_id": household_id}):
+            cached[child_row[0]] = child_row
+            household.children.append(_child(child_row))
+        return household
 
     def update(self, household: Household) -> None:
         """Save the household as given: guardians no longer listed are deleted (children never are,
@@ -152,22 +229,20 @@ class SqlHouseholdRepository:
         return self._load(households.c.id.in_(select(matching.c[0])))
 
     def guardian_by_email(self, address: str) -> Guardian | None:
-        owner = select(guardian_emails.c.guardian_id).where(guardian_emails.c.address == normalise_email(address))
-        return self._guardian(guardians.c.id.in_(owner))
+        return self._guardian(_GUARDIAN_BY_EMAIL, {"address": normalise_email(address)})
 
     def guardian_by_phone(self, e164: str) -> Guardian | None:
-        owner = select(guardian_phones.c.guardian_id).where(guardian_phones.c.e164 == e164.strip())
-        return self._guardian(guardians.c.id.in_(owner))
+        return self._guardian(_GUARDIAN_BY_PHONE, {"e164": e164.strip()})
 
     def guardian_by_telegram(self, chat_id: str) -> Guardian | None:
-        return self._guardian(guardians.c.telegram_chat_id == chat_id)
+        return self._guardian(_GUARDIAN_BY_TELEGRAM, {"chat_id": chat_id})
 
     def children_of_canteen(self, canteen_id: str) -> Sequence[Child]:
         rows = self._c().execute(select(children).where(children.c.canteen_id == canteen_id).order_by(children.c.id))
         return [_child(row) for row in rows]
 
-    def _guardian(self, condition: ColumnElement[bool]) -> Guardian | None:
-        found = self._guardians(select(guardians).where(condition))
+    def _guardian(self, statement: Select[Any], params: dict[str, Any]) -> Guardian | None:
+        found = _regroup(run(self._c(), statement, params))
         return found[0] if found else None
 
     def _guardians(self, query: Select[Any]) -> builtins.list[Guardian]:
