@@ -6,10 +6,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select, update
+from sqlalchemy import ColumnElement, Row, bindparam, func, select, update
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upsert_insert
 from core.db.pipeline_tables import inbound_messages as t
+from core.db.rows import value_binds
+from core.db.statements import run
 from core.messages import InboundMessage, MessageStatus, RuleHit, StoredMessage
 
 # The oldest pending message nobody else holds: FOR UPDATE SKIP LOCKED on PostgreSQL (a concurrent claimer
@@ -24,6 +26,15 @@ _OLDEST_PENDING = (
     .scalar_subquery()
 )
 _CLAIM = update(t).where(t.c.id == _OLDEST_PENDING).values(attempts=t.c.attempts + 1).returning(*t.c)
+_FINISHED = ("status", "hits", "processed_at", "guardian_id", "household_id", "interpretation")
+_FINISH = update(t).where(t.c.id == bindparam("message_id")).values(value_binds(t, _FINISHED, "new_"))
+_COUNT_FROM = (
+    select(func.count())
+    .select_from(t)
+    .where(
+        t.c.channel == bindparam("channel"), t.c.sender == bindparam("sender"), t.c.received_at >= bindparam("since")
+    )
+)
 
 
 def inbound_values(message: InboundMessage) -> dict[str, Any]:
@@ -122,24 +133,22 @@ class SqlInboxRepository:
         household_id: int | None = None,
         interpretation: Mapping[str, Any] | None = None,
     ) -> None:
-        result = self._c().execute(
-            update(t)
-            .where(t.c.id == message_id)
-            .values(
-                status=MessageStatus(status).value,
-                hits=[hit.to_json() for hit in hits],
-                processed_at=aware_utc(processed_at),
-                guardian_id=guardian_id,
-                household_id=household_id,
-                interpretation=json_value(dict(interpretation)) if interpretation is not None else None,
-            )
-        )
+        params = {
+            "message_id": message_id,
+            "new_status": MessageStatus(status).value,
+            "new_hits": [hit.to_json() for hit in hits],
+            "new_processed_at": aware_utc(processed_at),
+            "new_guardian_id": guardian_id,
+            "new_household_id": household_id,
+            "new_interpretation": json_value(dict(interpretation)) if interpretation is not None else None,
+        }
+        result = self._c().execute(_FINISH, params)
         if result.rowcount == 0:
             raise KeyError(f"no inbound message {message_id}")
 
     def count_from(self, channel: str, sender: str, since: datetime) -> int:
-        condition = (t.c.channel == channel) & (t.c.sender == sender) & (t.c.received_at >= aware_utc(since))
-        return int(self._c().execute(select(func.count()).select_from(t).where(condition)).scalar_one())
+        params = {"channel": channel, "sender": sender, "since": aware_utc(since)}
+        return int(run(self._c(), _COUNT_FROM, params)[0][0])
 
     def by_external_id(self, channel: str, external_id: str) -> StoredMessage | None:
         return self._one((t.c.channel == channel) & (t.c.external_id == external_id))
