@@ -11,7 +11,27 @@ from sqlalchemy import Row, select, update
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc
 from core.db.pipeline_tables import outbox as t
+from core.db.rows import value_binds
 from core.messages import DeliveryStatus, OutgoingMessage
+
+_ADDED = (
+    "inbound_id",
+    "channel",
+    "recipient",
+    "language",
+    "subject",
+    "text",
+    "html",
+    "in_reply_to",
+    "reply_from",
+    "references",
+    "created_at",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "buttons",
+)
+_ADD = t.insert().values(value_binds(t, _ADDED, "new_")).returning(t.c.id)
 
 
 def outgoing_message(row: Row[Any]) -> OutgoingMessage:
@@ -59,7 +79,7 @@ class SqlOutboxRepository:
             "next_attempt_at": created_at,
             "buttons": [list(button) for button in message.buttons] or None,
         }
-        message_id = self._c().execute(t.insert().values(values).returning(t.c.id)).scalar_one()
+        message_id = self._c().execute(_ADD, {"new_" + name: value for name, value in values.items()}).scalar_one()
         return replace(message, id=message_id, created_at=created_at)
 
     def claim_due(self, now: datetime, limit: int) -> Sequence[OutgoingMessage]:
