@@ -6,11 +6,70 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Table, select, update
+from sqlalchemy import Connection, Executable, Row, Table, bindparam, select, update
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upsert_insert
 from core.db.pipeline_tables import applied_requests, pending_questions, sender_notices
+from core.db.rows import value_binds
 from core.messages import AppliedRequest, PendingQuestion
+
+_q = pending_questions.c
+_OPEN_QUESTION = (
+    select(pending_questions)
+    .where(_q.guardian_id == bindparam("guardian_id"), _q.channel == bindparam("channel"), _q.closed.is_(False))
+    .order_by(_q.asked_at.desc(), _q.id.desc())
+    .limit(1)
+)
+_QUESTION_COLUMNS = (
+    "guardian_id",
+    "channel",
+    "inbound_id",
+    "asked_at",
+    "expires_at",
+    "kind",
+    "options",
+    "pending",
+    "intent",
+    "questions_asked",
+)
+_ADD_QUESTION = (
+    pending_questions.insert()
+    .values(value_binds(pending_questions, _QUESTION_COLUMNS, "new_"))
+    .returning(pending_questions.c.id)
+)
+_a = applied_requests.c
+_LAST_APPLIED = (
+    select(applied_requests)
+    .where(_a.guardian_id == bindparam("guardian_id"), _a.undone.is_(False))
+    .order_by(_a.applied_at.desc(), _a.id.desc())
+    .limit(1)
+)
+_APPLIED_COLUMNS = ("guardian_id", "inbound_id", "applied_at", "commands", "undone")
+_RECORD_APPLIED = (
+    applied_requests.insert()
+    .values(value_binds(applied_requests, _APPLIED_COLUMNS, "new_"))
+    .returning(applied_requests.c.id)
+)
+_notices: dict[str, Executable] = {}
+
+
+def _notice_statement(connection: Connection) -> Executable:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id into sender_notices, built once per dialect."""
+    name = connection.dialect.name
+    statement = _notices.get(name)
+    if statement is None:
+        n = sender_notices.c
+        statement = _notices[name] = (
+            upsert_insert(connection, sender_notices)
+            .values(value_binds(sender_notices, ("sender", "kind", "day"), "new_"))
+            .on_conflict_do_nothing(index_elements=[n.sender, n.kind, n.day])
+            .returning(n.id)
+        )
+    return statement
+
+
+def _prefixed(values: dict[str, Any]) -> dict[str, Any]:
+    return {"new_" + name: value for name, value in values.items()}
 
 
 def pending_question(row: Row[Any]) -> PendingQuestion:
@@ -63,17 +122,7 @@ class SqlConversationRepository:
 
     def open_question(self, guardian_id: int, channel: str) -> PendingQuestion | None:
         """The latest question not closed (expired ones too: expiry is the caller's business)."""
-        q = pending_questions.c
-        row = (
-            self._c()
-            .execute(
-                select(pending_questions)
-                .where(q.guardian_id == guardian_id, q.channel == channel, q.closed.is_(False))
-                .order_by(q.asked_at.desc(), q.id.desc())
-                .limit(1)
-            )
-            .first()
-        )
+        row = self._c().execute(_OPEN_QUESTION, {"guardian_id": guardian_id, "channel": channel}).first()
         return pending_question(row) if row is not None else None
 
     def save_question(self, question: PendingQuestion) -> PendingQuestion:
@@ -83,8 +132,7 @@ class SqlConversationRepository:
         if question_id is not None:
             self._update(pending_questions, question_id, **values)
         else:
-            statement = pending_questions.insert().values(values).returning(pending_questions.c.id)
-            question_id = self._c().execute(statement).scalar_one()
+            question_id = self._c().execute(_ADD_QUESTION, _prefixed(values)).scalar_one()
         return PendingQuestion(
             **{**values, "options": tuple(values["options"]), "pending": tuple(values["pending"])}, id=question_id
         )
@@ -100,19 +148,11 @@ class SqlConversationRepository:
             "commands": json_value(list(request.commands)),
             "undone": request.undone,
         }
-        table = applied_requests
-        request_id = self._c().execute(table.insert().values(values).returning(table.c.id)).scalar_one()
+        request_id = self._c().execute(_RECORD_APPLIED, _prefixed(values)).scalar_one()
         return replace(request, id=request_id, applied_at=values["applied_at"], commands=tuple(values["commands"]))
 
     def last_applied(self, guardian_id: int) -> AppliedRequest | None:
-        a = applied_requests.c
-        statement = (
-            select(applied_requests)
-            .where(a.guardian_id == guardian_id, a.undone.is_(False))
-            .order_by(a.applied_at.desc(), a.id.desc())
-            .limit(1)
-        )
-        row = self._c().execute(statement).first()
+        row = self._c().execute(_LAST_APPLIED, {"guardian_id": guardian_id}).first()
         return applied_request(row) if row is not None else None
 
     def mark_undone(self, request_id: int) -> None:
@@ -121,14 +161,8 @@ class SqlConversationRepository:
     def notice_sent(self, sender: str, kind: str, day: date) -> bool:
         """INSERT … ON CONFLICT DO NOTHING: True only for the transaction that inserted the row."""
         connection = self._c()
-        n = sender_notices.c
-        statement = (
-            upsert_insert(connection, sender_notices)
-            .values(sender=sender, kind=kind, day=day)
-            .on_conflict_do_nothing(index_elements=[n.sender, n.kind, n.day])
-            .returning(n.id)
-        )
-        return connection.execute(statement).first() is not None
+        params = {"new_sender": sender, "new_kind": kind, "new_day": day}
+        return connection.execute(_notice_statement(connection), params).first() is not None
 
     def _update(self, table: Table, row_id: int, **values: Any) -> None:
         result = self._c().execute(update(table).where(table.c.id == row_id).values(**values))
