@@ -7,12 +7,25 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, select, update
+from sqlalchemy import ColumnElement, Row, bindparam, select, update
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc, maybe_utc, upsert_insert
 from core.db.pipeline_tables import staff_item_messages as m
 from core.db.pipeline_tables import staff_items as t
 from core.messages import StaffItem, StaffItemStatus
+
+# The newest open item on one of the thread keys (an expanding IN list) whose hold has not ended.
+_HOLDING = (
+    select(t)
+    .where(
+        t.c.status == StaffItemStatus.OPEN.value,
+        t.c.thread_key.in_(bindparam("thread_keys", expanding=True)),
+        t.c.hold_until.is_(None) | (t.c.hold_until >= bindparam("now")),
+    )
+    .order_by(t.c.opened_at.desc(), t.c.id.desc())
+    .limit(1)
+)
+_ATTACHED_TO_ONE = select(m.c.inbound_id).where(m.c.item_id == bindparam("item_id")).order_by(m.c.inbound_id)
 
 
 def staff_item(row: Row[Any], attached: Sequence[int]) -> StaffItem:
@@ -72,13 +85,12 @@ class SqlStaffRepository:
         """The newest open item on one of these thread keys whose hold (if it has one) has not ended."""
         if not thread_keys:
             return None
-        condition = (
-            (t.c.status == StaffItemStatus.OPEN.value)
-            & t.c.thread_key.in_(list(thread_keys))
-            & (t.c.hold_until.is_(None) | (t.c.hold_until >= aware_utc(now)))
-        )
-        found = self._items(condition, newest_first=True, limit=1)
-        return found[0] if found else None
+        connection = self._c()
+        row = connection.execute(_HOLDING, {"thread_keys": list(thread_keys), "now": aware_utc(now)}).first()
+        if row is None:
+            return None
+        attached = connection.execute(_ATTACHED_TO_ONE, {"item_id": row.id}).scalars().all()
+        return staff_item(row, attached)
 
     def attach(self, item_id: int, inbound_id: int) -> None:
         """Attach a follow-up message (attaching it twice is harmless)."""
