@@ -15,9 +15,6 @@ from core.db.tables import children, guardian_emails, guardian_phones, guardians
 from core.model import Child, Guardian, Household
 
 _CHILD_BY_ID = select(children).where(children.c.id == bindparam("child_id"))
-_CHILDREN_OF_HOUSEHOLD = (
-    select(children).where(children.c.household_id == bindparam("household_id")).order_by(children.c.id)
-)
 
 # Guardian columns (table order) followed by one email (id, address) and one phone (id, e164), outer-joined:
 # a guardian has one or two of each, so the cross product stays tiny; `_regroup` folds it back.
@@ -51,13 +48,20 @@ _GUARDIAN_BY_PHONE = _guardian_rows(
     guardians.c.id.in_(select(_PHONE_OWNER.c.guardian_id).where(_PHONE_OWNER.c.e164 == bindparam("e164")))
 )
 _GUARDIAN_BY_TELEGRAM = _guardian_rows(guardians.c.telegram_chat_id == bindparam("chat_id"))
-# One household with its guardians and their addresses: the household's columns, then `_GUARDIAN_ROWS`
-# (all NULL for a household without guardians).
-_HOUSEHOLD_WITH_GUARDIANS = (
-    select(households.c.id, households.c.name, *_GUARDIAN_ROWS)
-    .select_from(households.outerjoin(_WITH_ADDRESSES, guardians.c.household_id == households.c.id))
+# One household with its guardians, their addresses and its children, in one query: the household's
+# columns, then `_GUARDIAN_ROWS`, then the child's columns (table order), each part NULL when missing.
+# Children times guardian rows: a handful of rows, regrouped by `get`.
+_HOUSEHOLD_COLUMNS = 2
+_CHILD_COLUMNS_AT = _HOUSEHOLD_COLUMNS + len(_GUARDIAN_ROWS)
+_WHOLE_HOUSEHOLD = (
+    select(households.c.id, households.c.name, *_GUARDIAN_ROWS, *children.c)
+    .select_from(
+        households.outerjoin(_WITH_ADDRESSES, guardians.c.household_id == households.c.id).outerjoin(
+            children, children.c.household_id == households.c.id
+        )
+    )
     .where(households.c.id == bindparam("household_id"))
-    .order_by(*_GUARDIAN_ORDER)
+    .order_by(*_GUARDIAN_ORDER, children.c.id)
 )
 
 
@@ -67,7 +71,9 @@ def _regroup(rows: Sequence[Sequence[Any]], offset: int = 0) -> list[Guardian]:
     emails: dict[int, dict[int, str]] = {}
     phones: dict[int, dict[int, str]] = {}
     for row in rows:
-        guardian_id, household_id, name, language, chat_id, email_id, address, phone_id, e164 = row[offset:]
+        guardian_id, household_id, name, language, chat_id, email_id, address, phone_id, e164 = row[
+            offset : offset + len(_GUARDIAN_ROWS)
+        ]
         if guardian_id is None:
             continue
         if guardian_id not in found:
@@ -168,17 +174,17 @@ class SqlHouseholdRepository:
             child.household_id = household_id
 
     def get(self, household_id: int) -> Household | None:
-        """One household in two queries: itself with its guardians and their addresses, then its children."""
-        conn = self._c()
-        rows = run(conn, _HOUSEHOLD_WITH_GUARDIANS, {"household_id": household_id})
+        """One household in one query: itself, its guardians with their addresses, and its children."""
+        rows = run(self._c(), _WHOLE_HOUSEHOLD, {"household_id": household_id})
         if not rows:
             return None
         household = Household(name=rows[0][1], id=rows[0][0])
-        household.guardians.extend(_regroup(rows, offset=2))
+        household.guardians.extend(_regroup(rows, offset=_HOUSEHOLD_COLUMNS))
+        child_rows = {row[_CHILD_COLUMNS_AT]: tuple(row[_CHILD_COLUMNS_AT:]) for row in rows}
         cached = self._cache.children
-        for child_row in run(conn, _CHILDREN_OF_HOUSEHOLD, {"household_id": household_id}):
-            cached[child_row[0]] = child_row
-            household.children.append(_child(child_row))
+        for child_id in sorted(k for k in child_rows if k is not None):
+            cached[child_id] = child_rows[child_id]
+            household.children.append(_child(child_rows[child_id]))
         return household
 
     def update(self, household: Household) -> None:
