@@ -55,10 +55,11 @@ _HOUSEHOLD_COLUMNS = 2
 _CHILD_COLUMNS_AT = _HOUSEHOLD_COLUMNS + len(_GUARDIAN_ROWS)
 _WHOLE_HOUSEHOLD = (
     select(households.c.id, households.c.name, *_GUARDIAN_ROWS, *children.c)
-    .select_from(
-        households.outerjoin(_WITH_ADDRESSES, guardians.c.household_id == households.c.id).outerjoin(
-            children, children.c.household_id == households.c.id
-        )
+    .select_from(  # joins chained, not nested: SQLite would scan every guardian for a nested join
+        households.outerjoin(guardians, guardians.c.household_id == households.c.id)
+        .outerjoin(guardian_emails, guardian_emails.c.guardian_id == guardians.c.id)
+        .outerjoin(guardian_phones, guardian_phones.c.guardian_id == guardians.c.id)
+        .outerjoin(children, children.c.household_id == households.c.id)
     )
     .where(households.c.id == bindparam("household_id"))
     .order_by(*_GUARDIAN_ORDER, children.c.id)
