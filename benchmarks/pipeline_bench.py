@@ -170,6 +170,7 @@ def _worker_loop(url: str, bare: bool, barrier: Barrier, stop: Event, out: Any) 
 
     canteens = load_canteens(ROOT / "config" / "canteens")
     worker = Worker(factory, canteens, FixedClock(NOW))
+    _warm_up(canteens[CANTEEN])
     done: list[tuple[int, float]] = []
     barrier.wait()
     while True:
@@ -182,6 +183,17 @@ def _worker_loop(url: str, bare: bool, barrier: Barrier, stop: Event, out: Any) 
         done.append((outcome[0], time.time()))
     engine.dispose()
     out.put(done)
+
+
+def _warm_up(canteen: Canteen) -> None:
+    """What a long-running worker has done once and for all before the clock starts: nlu's lazily built
+    tables for each language (a few hundred ms in a fresh process). Nothing is stored."""
+    import nlu
+
+    for language in MONTHS:
+        who = FIRST_NAMES[language][0]
+        text = BOOK[language].format(who=who, d=f"24 {MONTHS[language][0]}")
+        nlu.parse(nlu.Message(text=text, at=NOW.astimezone(canteen.zone), children=(who,)), canteen)
 
 
 def _bare_next(factory: Any) -> tuple[int, MessageStatus] | None:
