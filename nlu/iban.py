@@ -30,10 +30,20 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_VALID: dict[str, bool] = {}
+_CHECKED: dict[str, tuple[str | None, bool, str]] = {}
+
+
 def _valid(raw: str) -> bool:
+    known = _VALID.get(raw)
+    if known is not None:
+        return known
     from stdnum import iban as stdnum_iban
 
-    return bool(stdnum_iban.is_valid(raw))
+    valid = bool(stdnum_iban.is_valid(raw))
+    if len(_VALID) < 10_000:
+        _VALID[raw] = valid
+    return valid
 
 
 def find_iban(text: str) -> tuple[str | None, bool, str]:
@@ -42,6 +52,16 @@ def find_iban(text: str) -> tuple[str | None, bool, str]:
     if not spans:
         return None, False, ""
     raw = spans[0][2]
+    checked = _CHECKED.get(raw)
+    if checked is None:
+        checked = _check(raw)
+        if len(_CHECKED) < 10_000:
+            _CHECKED[raw] = checked
+    return checked
+
+
+def _check(raw: str) -> tuple[str | None, bool, str]:
+    """The answer of find_iban for one IBAN-like sequence (cached per sequence: stdnum takes ~40 µs)."""
     from stdnum import iban as stdnum_iban
     from stdnum.exceptions import ValidationError
 

@@ -177,6 +177,7 @@ _PHRASE_WORDS: dict[str, list[frozenset[str]]] = {}
 for _phrase in PHRASES:
     _parts = frozenset(re.findall(r"[a-z_]+", _phrase))
     _PHRASE_WORDS.setdefault(max(sorted(_parts), key=len), []).append(_parts)
+_PHRASE_KEYS: frozenset[str] = frozenset(_PHRASE_WORDS)
 # Per language, the words one of which must occur for expand() to change anything.
 _TRIGGERS: dict[str, frozenset[str]] = {
     lang: frozenset(table) | frozenset(_PHRASE_WORDS) for lang, table in _ABBREVIATION_TABLES.items()
@@ -195,7 +196,9 @@ def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
     if table and not words.isdisjoint(table):
         folded = _ABBREVIATION_RES[lang].sub(lambda m: table[m.group(0)], folded)
         words = set(_WORD_FIRST.findall(folded))
-    if any(need <= words for key in words & _PHRASE_WORDS.keys() for need in _PHRASE_WORDS[key]):
+    if not words.isdisjoint(_PHRASE_KEYS) and any(
+        need <= words for key in words & _PHRASE_KEYS for need in _PHRASE_WORDS[key]
+    ):
         folded = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], folded)
     if " t" in folded:
         folded = _NEGATED_AUX.sub(" not", folded)
@@ -270,16 +273,11 @@ def offsets(text: str, tokens: list[Token]) -> list[int]:
     """The offset of each token in the text it was read from."""
     if tokens and tokens[-1].start:
         return [t.start for t in tokens]
-    # Plain text: shared tokens carry no offset. Between two tokens there are only characters that cannot
-    # start a token, so the next occurrence of a token's text is where it starts.
-    starts: list[int] = []
-    find = text.find
-    pos = 0
-    for t in tokens:
-        pos = find(t.text, pos)
-        starts.append(pos)
-        pos += len(t.text)
-    return starts
+    # Plain text: shared tokens carry no offset; they were read by _PLAIN_TOKEN, so reading again gives them.
+    # (One token: it may also be a number at offset 0, not read by _PLAIN_TOKEN.)
+    if len(tokens) < 2:
+        return [text.find(t.text) for t in tokens]
+    return [m.start() for m in _PLAIN_TOKEN.finditer(text)]
 
 
 _MONTH_LEADS = frozenset({"in", "of", "during", "until", "till", "since", "early", "late", "mid", "through"})
