@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from nlu.children import ChildFinder, Mention
@@ -17,6 +18,7 @@ _CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b([A-ZÀ-Ý][\wÀ-�
 _CONTRAST = frozenset(
     {"mais", "but", "aber", "sondern", "cependant", "however", "pourtant", "sinon", "otherwise", "jedoch", "allerdings"}
 )
+_SYMBOL = itemgetter(1)  # the grammar symbol of a token
 _CUT_SYMBOLS = re.compile(r"[|.,e]")
 _YES_NO = frozenset({"oui", "non", "yes", "ja", "nein"})
 _POLARITY_KINDS = ("cancel", "reserve", "weak_reserve", "negation", "dont_cancel")
@@ -105,7 +107,7 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
     lang = guess_language(folded, languages) if not words.isdisjoint(ALL_ABBREVIATIONS) else (languages or ("fr",))[0]
     expanded = expand(folded, lang, words)
     tokens, texts = tokens_and_texts(expanded)
-    symbols = "".join([t[1] for t in tokens])
+    symbols = "".join(map(_SYMBOL, tokens))
     spans = scan(symbols)
     cues = _cues(expanded, tokens, texts)
     mentions, notes = _finder(children).find(tokens, texts, lambda: _capitalised(text), lambda w: _cased(text, w))

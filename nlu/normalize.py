@@ -221,7 +221,7 @@ def tokens_and_texts(text: str) -> tuple[list[Token], list[str]]:
         raws = _PLAIN_TOKEN.findall(text)
         cache = _TOKENS
         try:
-            tokens = [cache[raw] for raw in raws]
+            tokens = list(map(cache.__getitem__, raws))
         except KeyError:
             tokens = [cache.get(raw) or _plain_token(raw) for raw in raws]
         if "may" in text:
