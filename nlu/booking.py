@@ -98,6 +98,9 @@ def tokens_before(clause: Clause, index: int) -> str:
     return clause.symbols[index - clause.start - 1] if index > clause.start and clause.symbols else ""
 
 
+_EVERY_CHILD_KINDS = frozenset({"all_children", "both_children"})
+
+
 def clause_children(
     clause: Clause, household: tuple[str, ...], placeholder: bool = False
 ) -> tuple[tuple[str, ...] | None, list[str]]:
@@ -108,7 +111,7 @@ def clause_children(
         raise DeferError("clarify", "'his sister' / 'her brother' does not say which child", "child", household)
     excluded = {c for m in clause.mentions if m.start and tokens_before(clause, m.start) == "E" for c in m.children}
     if excluded:
-        if clause.kind_set.isdisjoint({"all_children", "both_children"}):
+        if clause.kind_set.isdisjoint(_EVERY_CHILD_KINDS):
             raise DeferError("clarify", "a child is named after 'except': who is meant?", "child", household)
         rest = tuple(c for c in household if c not in excluded)
         return rest, [f"children: all but {', '.join(sorted(excluded))}"]

@@ -52,6 +52,11 @@ _INTENT_CUES = INTENT_KINDS
 _EVIDENCE_CUES = _INTENT_CUES | {"uncertain", "thanks", "negation", "vegetarian", "special", "normal"}
 _BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
 _ORDER_KINDS = _BOOKING_CUES | {"weak_reserve", "vegetarian", "special", "normal"}
+_STATEMENT_KINDS = frozenset({"statement", "fiscal"})
+_DOCUMENT_KINDS = frozenset({"rules", "registration"})
+_MEAL_KINDS = frozenset({"vegetarian", "special"})
+_NEGATION_OR_MEAL = frozenset({"negation", "vegetarian", "special"})
+_HOUSEHOLD_KINDS = frozenset({"all_children", "both_children", "my_child"})
 
 
 _MIXED = "a booking mixed with a question a person must handle"
@@ -162,11 +167,11 @@ def _decide(
         if staff or booking:
             return result("topup", "staff", evidence, "a top-up mixed with another request")
         return topup(raw, evidence, resolver.data.canteen.currency)
-    if kinds & {"statement", "fiscal"} and ("statement" in kinds or ("fiscal" in kinds and not booking)):
+    if kinds & _STATEMENT_KINDS and ("statement" in kinds or ("fiscal" in kinds and not booking)):
         if staff or booking:
             return result("statement", "staff", evidence, "a statement request mixed with another request")
         return statement(a, resolver, evidence)
-    if kinds & {"rules", "registration"} and not a.spans:
+    if kinds & _DOCUMENT_KINDS and not a.spans:
         document = "rules" if "rules" in kinds else "registration"
         if staff:
             return result("document", "staff", evidence, "a document request mixed with another request")
@@ -183,8 +188,8 @@ def _decide(
         if staff or booking:
             return result("balance", "staff", evidence, "a balance question mixed with another request")
         return result("balance", "auto", evidence)
-    weak = ("weak_reserve" in kinds or kinds & {"vegetarian", "special"}) and a.spans and a.mentions
-    if booking or (weak and (_REQUEST.search(a.folded) or kinds & {"negation", "vegetarian", "special"})):
+    weak = ("weak_reserve" in kinds or kinds & _MEAL_KINDS) and a.spans and a.mentions
+    if booking or (weak and (_REQUEST.search(a.folded) or kinds & _NEGATION_OR_MEAL)):
         return _booking(a, side, resolver, household, evidence)
     if "help" in kinds and not staff:
         return result("help", "auto", evidence)
@@ -247,9 +252,7 @@ def _booking(
     fallback_children = fallback_days = None
     fallback_action = None
     need_children = (
-        len(household) != 1
-        and not kinds & {"all_children", "both_children", "my_child"}
-        and not any(m.how != "unknown" for m in a.mentions)
+        len(household) != 1 and not kinds & _HOUSEHOLD_KINDS and not any(m.how != "unknown" for m in a.mentions)
     )
     if side is not None and (need_children or not a.spans):
         sub = side.analysis
