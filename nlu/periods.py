@@ -10,6 +10,13 @@ from nlu.temporal import Item, Resolver, UnclearError
 def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: Resolver) -> tuple[list[date], str]:
     """The days a booking clause covers: explicit days as named, periods as service days; with a note."""
     data, today = resolver.data, resolver.today
+    if len(items) == 1 and not back and not excepts and items[0].kind == "day":  # the common case: days as named
+        for d in items[0].days:
+            if d < today:
+                raise UnclearError(f"{d} is in the past")
+            if not data.year_start <= d <= data.year_end:
+                raise UnclearError(f"{d} is outside the school year")
+        return sorted(set(items[0].days)), ""
     days: set[date] = set()
     notes: list[str] = []
     recurs: list[Item] = []
