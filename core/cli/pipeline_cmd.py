@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from core.canteen import MealType
+from core.cli.channels import outgoing_channels
 from core.cli.context import AppContext, pass_app
 from core.messages import Channel, InboundMessage
 from core.pipeline.console import ConsoleSender
@@ -71,9 +72,9 @@ def simulate_command(
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after processing this many messages.")
 @pass_app
 def worker_command(app: AppContext, once: bool, interval: float, no_delivery: bool, limit: int | None) -> None:
-    """Process the inbox and deliver the outbox (replies printed until channels are configured)."""
+    """Process the inbox and deliver the outbox through the configured channels (printed where none is)."""
     worker = Worker(app.uow, app.canteens, app.clock)
-    dispatcher = None if no_delivery else console_dispatcher(app)
+    dispatcher = None if no_delivery else outgoing_channels(app).dispatcher(app)
     total = 0
     while True:
         batch = 100 if limit is None else min(100, limit - total)
@@ -195,4 +196,4 @@ def staff_resolve_command(
         raise click.ClickException(str(error)) from None
     done = sum(result.done for result in results)
     click.echo(f"item {item_id} resolved" + (f": {done}/{len(results)} change(s) applied" if results else ""))
-    console_dispatcher(app).deliver_due()
+    outgoing_channels(app).dispatcher(app).deliver_due()

@@ -8,10 +8,9 @@ import click
 from rich.console import Console
 
 from core.cli.context import AppContext
+from core.cli.pipeline_cmd import console_dispatcher
 from core.messages import Channel, InboundMessage
 from core.model import Guardian, Household
-from core.pipeline.console import ConsoleSender
-from core.pipeline.delivery import Dispatcher
 from core.pipeline.worker import Worker, receive
 
 
@@ -33,7 +32,7 @@ class TryConsole:
             highlight=False,
         )
         worker = Worker(self.app.uow, self.app.canteens, self.app.clock)
-        dispatcher = Dispatcher(self.app.uow, {c.value: ConsoleSender() for c in Channel}, self.app.clock)
+        dispatcher = console_dispatcher(self.app)
         while True:
             try:
                 text = input("message> ").strip()
