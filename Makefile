@@ -3,7 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check lint types contracts unit bench clean
+.PHONY: run test check lint types contracts unit bench clean system-deps
+
+# Debian packages the tests drive: Chromium (browser tests, via Playwright's executable_path; never a
+# browser download) and poppler-utils (pdftoppm/pdftotext render the PDFs the tests check).
+SYSTEM_PACKAGES := chromium poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +28,12 @@ run: $(VENV)/.installed
 	$(BIN)/cantine run
 
 ## test: formatting, lint, types, layer contracts, then the whole suite with coverage
-test: $(VENV)/.installed-test lint types contracts unit
+test: system-deps $(VENV)/.installed-test lint types contracts unit
+
+## system-deps: install the Debian packages above when one of their commands is missing
+system-deps:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
@@ -35,7 +45,7 @@ types: $(VENV)/.installed-test
 contracts: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
-unit: $(VENV)/.installed-test
+unit: system-deps $(VENV)/.installed-test
 	$(BIN)/pytest --cov --cov-report=term
 
 bench: $(VENV)/.installed-test

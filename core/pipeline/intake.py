@@ -10,6 +10,7 @@ from typing import Any
 from core.canteen import Canteen
 from core.messages import MessageStatus, PendingQuestion, StoredMessage
 from core.pipeline import actions
+from core.pipeline.answers import ANSWERS
 from core.pipeline.config import PipelineConfig
 from core.pipeline.context import IntakeContext
 from core.pipeline.rules import (
@@ -101,40 +102,11 @@ def _nlu_channel(channel: str) -> str:
 
 
 def act(ctx: IntakeContext, note: str) -> MessageStatus:
-    """A clear request: book or cancel, or answer a question about the account."""
+    """A clear request: book or cancel, or the answer registered for its intent."""
     reading = ctx.interpretation
-    household = ctx.registered.household
     if reading.intent in BOOKING_INTENTS:
         return actions.apply_booking(ctx, [command.to_json() for command in reading.commands])
-    if reading.intent == "balance":
-        ctx.queue(ctx.composer.balance(ctx.audience, ctx.uow.ledger.balance(ctx.registered.household_id)))
-    elif reading.intent == "status":
-        ctx.queue(
-            _status_reply(
-                ctx,
-                reading.period.start if reading.period else None,
-                reading.period.end if reading.period else None,
-                reading.children,
-            )
-        )
-    elif reading.intent == "help":
-        example = household.children[0].first_name if household.children else ""
-        ctx.queue(ctx.composer.help(ctx.audience, example))
-    return MessageStatus.DONE  # thanks: politeness needing no answer
-
-
-def _status_reply(ctx: IntakeContext, start: date | None, end: date | None, names: tuple[str, ...]) -> Any:
-    household = ctx.registered.household
-    today = ctx.now.astimezone(ctx.canteen.zone).date()
-    start = start or today
-    end = end or start
-    wanted = {name.casefold() for name in names}
-    children = [c for c in household.children if c.id is not None and (not wanted or c.first_name.casefold() in wanted)]
-    booked: dict[date, list[str]] = {}
-    by_id = {child.id: child.first_name for child in children}
-    for reservation in ctx.uow.reservations.for_children([c.id for c in children if c.id], start, end):
-        booked.setdefault(reservation.day, []).append(by_id[reservation.child_id])
-    return ctx.composer.status(ctx.audience, start, end, booked)
+    return ANSWERS[reading.intent](ctx)
 
 
 def ask(ctx: IntakeContext, note: str) -> MessageStatus:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from core.messages import Signal
+from core.pipeline.answers import ANSWERS
 from core.pipeline.context import IntakeContext
 from core.pipeline.undo import is_undo_request
 
 BOOKING_INTENTS = frozenset({"cancel", "reserve", "booking"})
-# Intents the machine answers by itself today; the others go to a person until automated.
-AUTOMATED_INTENTS = BOOKING_INTENTS | {"balance", "status", "help", "thanks"}
+# Intents the machine answers by itself (a registered answer); the others go to a person until automated.
+AUTOMATED_INTENTS = BOOKING_INTENTS | frozenset(ANSWERS)
 DROP_SIGNALS = frozenset({Signal.AUTO_SUBMITTED, Signal.BULK, Signal.MAILING_LIST, Signal.BOUNCE, Signal.OWN_ADDRESS})
 
 

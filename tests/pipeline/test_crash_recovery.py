@@ -40,8 +40,9 @@ pytestmark = pytest.mark.slow
 
 NOW = datetime.fromisoformat("2026-11-23T07:40:00+01:00")  # the workers' (fixed) business time
 FIRST_RECEIVED = datetime.fromisoformat("2026-11-22T00:05:00+01:00")
-MESSAGES = 150
+MESSAGES = 400
 KILL_ROUNDS = 12
+MIN_KILL_ROUNDS = 6
 # Where the statement kills aim, in turn: any statement, the COMMIT of a message's changes and reply, the
 # reply's INSERT (after the bookings), the UPDATE recording the message's outcome (its last statement).
 KILL_TARGETS = ("", "COMMIT", "INSERT INTO OUTBOX", "", "COMMIT", "UPDATE INBOUND_MESSAGES SET STATUS")
@@ -361,6 +362,8 @@ def test_killed_workers_lose_nothing_and_repeat_nothing(database_url: str, tmp_p
         timed = statement = 0
         progress = []
         for round_ in range(KILL_ROUNDS):
+            if progress and progress[-1] == 0:
+                break  # all processed: a fast machine needs fewer rounds, and killing an idle worker proves nothing
             if round_ % 2:
                 timed += crasher.kill_after(rng.uniform(0.03, 0.2))
             else:
@@ -368,7 +371,8 @@ def test_killed_workers_lose_nothing_and_repeat_nothing(database_url: str, tmp_p
                 statement += crasher.kill_at_statement(rng.randint(1, 250), target)
             progress.append(crasher.pending())
         print(f"pending after each kill: {progress}")
-        assert timed + statement >= KILL_ROUNDS - 2, "the workers were hardly ever killed"
+        assert len(progress) >= MIN_KILL_ROUNDS, f"finished after {len(progress)} rounds: too few messages"
+        assert timed + statement >= len(progress) - 2, "the workers were hardly ever killed"
         left = crasher.pending()
         assert crasher.finish() == f"processed {left} message(s)"
         outcome = observe(engine, factory)
