@@ -360,7 +360,7 @@ def test_killed_workers_lose_nothing_and_repeat_nothing(database_url: str, tmp_p
     crasher = Crasher(database_url, tmp_path)
     try:
         timed = statement = 0
-        progress = []
+        progress: list[int] = []
         for round_ in range(KILL_ROUNDS):
             if progress and progress[-1] == 0:
                 break  # all processed: a fast machine needs fewer rounds, and killing an idle worker proves nothing
