@@ -21,13 +21,27 @@ class MissingMessageError(KeyError):
     """A message key absent from a catalog: a programming error caught by the catalog tests."""
 
 
+def catalog_files(language: str) -> list[Path]:
+    """The .po files of one language: `fr.po` (replies) then each area's `AREA.fr.po` (console, money…)."""
+    return [LOCALE_DIR / f"{language}.po", *sorted(LOCALE_DIR.glob(f"*.{language}.po"))]
+
+
 @cache
 def catalog(language: str) -> Catalog:
-    """The parsed catalog of one language (read once per process)."""
+    """The catalog of one language, its files merged (read once per process); a key defined twice is an error."""
     if language not in LANGUAGES:
         language = FALLBACK
-    with (LOCALE_DIR / f"{language}.po").open("rb") as handle:
-        return read_po(handle, locale=language)
+    merged = Catalog(locale=language)
+    for path in catalog_files(language):
+        with path.open("rb") as handle:
+            part = read_po(handle, locale=language)
+        for entry in part:
+            if not entry.id:
+                continue
+            if entry.id in merged:
+                raise ValueError(f"{path.name}: key {entry.id!r} is already defined in another {language} catalog")
+            merged[entry.id] = entry
+    return merged
 
 
 def message(language: str, key: str, **params: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,22 @@ def test_missing_key_is_a_clear_error() -> None:
 
 def test_unknown_language_falls_back_to_french() -> None:
     assert i18n.message("it", "list.or", head="a", last="b") == "a ou b"
+
+
+def test_area_catalogs_merge_into_the_language_and_a_key_defined_twice_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    (tmp_path / "fr.po").write_text(header + 'msgid "a.one"\nmsgstr "un"\n', encoding="utf-8")
+    (tmp_path / "zone.fr.po").write_text(header + 'msgid "z.two"\nmsgstr "deux {n}"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.catalog.cache_clear()
+    try:
+        assert i18n.message("fr", "a.one") == "un"
+        assert i18n.message("fr", "z.two", n=2) == "deux 2"
+        (tmp_path / "other.fr.po").write_text(header + 'msgid "a.one"\nmsgstr "encore"\n', encoding="utf-8")
+        i18n.catalog.cache_clear()
+        with pytest.raises(ValueError, match=r"other\.fr\.po: key 'a\.one' is already defined"):
+            i18n.catalog("fr")
+    finally:
+        i18n.catalog.cache_clear()
