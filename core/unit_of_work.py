@@ -89,6 +89,10 @@ class LedgerRepository(Protocol):
 
     def correction_of(self, entry_id: int) -> LedgerEntry | None: ...
 
+    def meal_entries_on(self, canteen_id: str, day: date) -> Sequence[LedgerEntry]:
+        """Entries about meals of this canteen's children on `day` (charges, credits), in the order made."""
+        ...
+
 
 class InboxRepository(Protocol):
     """Every message received, stored before the channel acknowledges it (unique on channel + external id)."""
@@ -124,6 +128,10 @@ class InboxRepository(Protocol):
     def by_external_id(self, channel: str, external_id: str) -> StoredMessage | None: ...
 
     def pending_count(self) -> int: ...
+
+    def of_household(self, household_id: int, limit: int) -> Sequence[StoredMessage]:
+        """The household's latest `limit` messages (any channel, once identified), newest first."""
+        ...
 
 
 class OutboxRepository(Protocol):

@@ -146,6 +146,10 @@ class FakeInboxRepository:
     def pending_count(self) -> int:
         return sum(1 for m in self._data.values() if m.status is MessageStatus.PENDING)
 
+    def of_household(self, household_id: int, limit: int) -> Sequence[StoredMessage]:
+        mine = [m for m in self._data.values() if m.household_id == household_id]
+        return sorted(mine, key=lambda m: (m.message.received_at, m.id), reverse=True)[:limit]
+
 
 class FakeOutboxRepository:
     """Replies by id: pending (due at `next_attempt_at`), sent, or failed after the last retry."""

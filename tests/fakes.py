@@ -183,6 +183,10 @@ class FakeLedgerRepository:
     def correction_of(self, entry_id: int) -> LedgerEntry | None:
         return next((e for e in self._data if e.reverses == entry_id), None)
 
+    def meal_entries_on(self, canteen_id: str, day: date) -> Sequence[LedgerEntry]:
+        children = {c.id for c in self._uow.households.children_of_canteen(canteen_id)}
+        return [e for e in self._data if e.day == day and e.child_id is not None and e.child_id in children]
+
 
 class FakeUnitOfWork(AbstractUnitOfWork):
     """Copy-on-enter: work happens on a copy of the committed state; commit keeps it, rollback drops it."""

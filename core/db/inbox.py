@@ -157,6 +157,15 @@ class SqlInboxRepository:
         statement = select(func.count()).select_from(t).where(t.c.status == MessageStatus.PENDING.value)
         return int(self._c().execute(statement).scalar_one())
 
+    def of_household(self, household_id: int, limit: int) -> Sequence[StoredMessage]:
+        statement = (
+            select(t)
+            .where(t.c.household_id == household_id)
+            .order_by(t.c.received_at.desc(), t.c.id.desc())
+            .limit(limit)
+        )
+        return [stored_message(row) for row in self._c().execute(statement)]
+
     def _one(self, condition: ColumnElement[bool]) -> StoredMessage | None:
         row = self._c().execute(select(t).where(condition)).first()
         return stored_message(row) if row is not None else None

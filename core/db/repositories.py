@@ -233,6 +233,15 @@ class SqlLedgerRepository:
     def correction_of(self, entry_id: int) -> LedgerEntry | None:
         return self._one(ledger_entries.c.reverses == entry_id)
 
+    def meal_entries_on(self, canteen_id: str, day: date) -> Sequence[LedgerEntry]:
+        rows = self._c().execute(
+            select(ledger_entries)
+            .join(children, children.c.id == ledger_entries.c.child_id)
+            .where(children.c.canteen_id == canteen_id, ledger_entries.c.day == day)
+            .order_by(ledger_entries.c.id)
+        )
+        return [_entry(row) for row in rows]
+
     def _one(self, condition: ColumnElement[bool]) -> LedgerEntry | None:
         row = self._c().execute(select(ledger_entries).where(condition)).first()
         return _entry(row) if row else None
