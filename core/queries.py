@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
 from core import ledger, rules
 from core.calendar import NoServiceReason, ServiceCalendar
 from core.canteen import Canteen, MealType
-from core.model import Child, DomainError, Household
+from core.model import Child, DomainError, EntryKind, Household, Source
 from core.unit_of_work import AbstractUnitOfWork
 
 
@@ -104,36 +104,85 @@ class SheetLine:
 
 
 @dataclass(frozen=True)
+class LateCancellation:
+    """A meal cancelled after its cut-off (only staff can, with the override): the kitchen may have cooked it."""
+
+    child: Child
+    household: Household
+    meal: MealType
+    at: datetime
+    deadline: datetime
+    source: Source
+
+
+@dataclass(frozen=True)
 class DaySheet:
-    """The kitchen's sheet for one canteen and day: counts by meal type and one line per child."""
+    """The kitchen's sheet for one canteen and day: counts by meal type, one line per child, late cancellations.
+
+    `warnings` maps a child id to allergen warnings about the day's dishes (filled by the menus, when known).
+    """
 
     canteen_id: str
     day: date
     counts: Mapping[MealType, int]
     lines: Sequence[SheetLine]
+    late_cancellations: Sequence[LateCancellation] = ()
+    warnings: Mapping[int, Sequence[str]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def warnings_for(self, child: Child) -> Sequence[str]:
+        return self.warnings.get(child.id, ()) if child.id is not None else ()
 
-def day_sheet(uow: AbstractUnitOfWork, canteen: Canteen, day: date) -> DaySheet:
-    """Reservations of `canteen` on `day`, counted by meal type (every type present, zero included)."""
+
+class _Families:
+    """Children and their households read once each within one transaction."""
+
+    def __init__(self, uow: AbstractUnitOfWork) -> None:
+        self.uow = uow
+        self.households: dict[int, Household | None] = {}
+
+    def of(self, child_id: int) -> tuple[Child, Household] | None:
+        child = self.uow.households.child(child_id)
+        if child is None or child.household_id is None:
+            return None
+        if child.household_id not in self.households:
+            self.households[child.household_id] = self.uow.households.get(child.household_id)
+        household = self.households[child.household_id]
+        return None if household is None else (child, household)
+
+
+def day_sheet(
+    uow: AbstractUnitOfWork, canteen: Canteen, day: date, warnings: Mapping[int, Sequence[str]] | None = None
+) -> DaySheet:
+    """Reservations of `canteen` on `day`, counted by meal type (every type present, zero included).
+
+    Also the meals cancelled after their cut-off (a credit entry made later than the deadline), and
+    the allergen `warnings` given per child id (kept as they are).
+    """
     counts = dict.fromkeys(MealType, 0)
     lines: list[SheetLine] = []
+    late: list[LateCancellation] = []
     with uow:
-        households: dict[int, Household | None] = {}
+        families = _Families(uow)
         for reservation in uow.reservations.for_day(canteen.id, day):
-            child = uow.households.child(reservation.child_id)
-            if child is None or child.household_id is None:
+            found = families.of(reservation.child_id)
+            if found is None:
                 continue
-            if child.household_id not in households:
-                households[child.household_id] = uow.households.get(child.household_id)
-            household = households[child.household_id]
-            if household is None:
-                continue
+            child, household = found
             counts[reservation.meal] += 1
             lines.append(SheetLine(child, household, reservation.meal, child.allergy_note))
+        for entry in uow.ledger.meal_entries_on(canteen.id, day):
+            if entry.kind is not EntryKind.MEAL_CREDIT or entry.meal is None or entry.child_id is None:
+                continue
+            deadline = rules.change_deadline(canteen, day, entry.meal)
+            if entry.at.astimezone(UTC) <= deadline.astimezone(UTC):
+                continue
+            found = families.of(entry.child_id)
+            if found is not None:
+                late.append(LateCancellation(found[0], found[1], entry.meal, entry.at, deadline, entry.source))
     lines.sort(
         key=lambda line: (
             line.meal != MealType.SPECIAL,
@@ -141,4 +190,4 @@ def day_sheet(uow: AbstractUnitOfWork, canteen: Canteen, day: date) -> DaySheet:
             line.household.name.casefold(),
         )
     )
-    return DaySheet(canteen.id, day, counts, lines)
+    return DaySheet(canteen.id, day, counts, lines, late, dict(warnings or {}))
