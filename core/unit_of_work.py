@@ -9,6 +9,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from core.menu_store import DocumentRepository, MenuRepository
 from core.messages import (
     AppliedRequest,
     InboundMessage,
@@ -243,6 +244,8 @@ class AbstractUnitOfWork(ABC):
     conversations: ConversationRepository
     staff: StaffRepository
     channels: ChannelStateRepository
+    menus: MenuRepository
+    documents: DocumentRepository
 
     def __enter__(self) -> Self:
         return self

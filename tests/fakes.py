@@ -12,6 +12,7 @@ from typing import Self
 
 from core.model import Child, Guardian, Household, LedgerEntry, Reservation
 from core.unit_of_work import AbstractUnitOfWork
+from tests.fake_menus import FakeDocumentRepository, FakeMenuRepository, MenuState
 from tests.fake_pipeline import (
     FakeChannelStateRepository,
     FakeConversationRepository,
@@ -30,6 +31,7 @@ class _State:
     reservations: dict[tuple[int, date], Reservation] = field(default_factory=dict)
     entries: list[LedgerEntry] = field(default_factory=list)
     pipeline: PipelineState = field(default_factory=PipelineState)
+    menus: MenuState = field(default_factory=MenuState)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -207,6 +209,8 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.conversations = FakeConversationRepository(pipeline, new_id)
         self.staff = FakeStaffRepository(pipeline, new_id)
         self.channels = FakeChannelStateRepository(pipeline)
+        self.menus = FakeMenuRepository(lambda: self.state.menus)
+        self.documents = FakeDocumentRepository(lambda: self.state.menus, new_id)
 
     def __enter__(self) -> Self:
         if self.depth == 0:

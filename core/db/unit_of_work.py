@@ -16,6 +16,7 @@ from core.db.channel_state import SqlChannelStateRepository
 from core.db.conversations import SqlConversationRepository
 from core.db.engine import make_engine
 from core.db.inbox import SqlInboxRepository
+from core.db.menus import SqlDocumentRepository, SqlMenuRepository
 from core.db.outbox import SqlOutboxRepository
 from core.db.repositories import (
     BOOK,
@@ -72,6 +73,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.conversations = SqlConversationRepository(self._current_connection)
         self.staff = SqlStaffRepository(self._current_connection)
         self.channels = SqlChannelStateRepository(self._current_connection)
+        self.menus = SqlMenuRepository(self._current_connection)
+        self.documents = SqlDocumentRepository(self._current_connection)
 
     @classmethod
     def from_engine(cls, engine: Engine) -> SqlAlchemyUnitOfWork:

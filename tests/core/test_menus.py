@@ -163,7 +163,7 @@ def test_parse_meal(raw: str, expected: MealType | None) -> None:
     ],
 )
 def test_parse_allergens(raw: str | list[str], found: set[Allergen], unknown: list[str]) -> None:
-    assert parse_allergens(raw) == (found, unknown)
+    assert parse_allergens(raw) == (frozenset(found), unknown)
 
 
 GOOD_CSV = """\

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from core.db import pipeline_tables  # noqa: F401  (registers the conversation tables on metadata)
 from core.db.engine import make_engine
+from core.db.menu_tables import menu_days as _menu_days  # noqa: F401  (menus and documents, on metadata)
 from core.db.tables import metadata
 
 config = context.config
