@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Channel(StrEnum):
@@ -84,6 +84,14 @@ class StoredMessage:
     processed_at: datetime | None = None
 
 
+class Attachment(NamedTuple):
+    """A file sent with an email reply (statement, QR-bill, menu); chat channels leave it out."""
+
+    filename: str
+    content_type: str  # MIME type, "application/pdf"
+    data: bytes
+
+
 @dataclass(frozen=True)
 class OutgoingMessage:
     """A reply waiting in the outbox, written in the same transaction as the changes it reports."""
@@ -100,6 +108,7 @@ class OutgoingMessage:
     html: str | None = None
     inbound_id: int | None = None
     buttons: tuple[tuple[str, str], ...] = ()  # chat choices: (label, answer text sent back when tapped)
+    attachments: tuple[Attachment, ...] = ()  # email only: SMS and Telegram replies say they were emailed
     attempts: int = 0  # delivery attempts already made (filled when read from the outbox)
     id: int | None = None
 

@@ -11,12 +11,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from core.clock import Clock, SystemClock
+from core.messages import Attachment as Attachment  # re-exported for mailroom users
 from core.messages import OutgoingMessage
 from core.pipeline.delivery import DeliveryError
 from core.settings import EmailSettings
 from mailroom.parse import address_domain
 
-Attachment = tuple[str, str, bytes]  # file name, MIME type ("application/pdf"), content
+FileTuple = tuple[str, str, bytes]  # file name, MIME type, content: an Attachment or a plain tuple
 REFERENCES_KEPT = 20  # the thread's root and its most recent ids are enough for every mail client
 SECURITY = ("starttls", "tls", "none")
 
@@ -60,8 +61,11 @@ class SmtpReplySender:
         self.timeout = timeout
         self.tls_context = tls_context or ssl.create_default_context()
 
-    def build(self, message: OutgoingMessage, attachments: Sequence[Attachment] = ()) -> EmailMessage:
-        """The reply as it will be sent: headers for threading and RFC 3834, text and HTML, attachments."""
+    def build(self, message: OutgoingMessage, attachments: Sequence[FileTuple] = ()) -> EmailMessage:
+        """The reply as it will be sent: headers for threading and RFC 3834, text and HTML, attachments.
+
+        The files are the message's own (`OutgoingMessage.attachments`, kept with the outbox row) then `attachments`.
+        """
         sender = message.reply_from or self.default_from
         mail = EmailMessage()
         mail["From"] = sender
@@ -82,7 +86,7 @@ class SmtpReplySender:
         mail["Content-Language"] = message.language
         mail.set_content(message.text, charset="utf-8")
         mail.add_alternative(message.html or text_to_html(message.text), subtype="html", charset="utf-8")
-        for filename, mime_type, content in attachments:
+        for filename, mime_type, content in (*message.attachments, *attachments):
             maintype, _, subtype = mime_type.partition("/")
             mail.add_attachment(
                 content, maintype=maintype or "application", subtype=subtype or "octet-stream", filename=filename
@@ -90,10 +94,10 @@ class SmtpReplySender:
         return mail
 
     def send(self, message: OutgoingMessage) -> str | None:
-        """Deliver one reply; returns its Message-ID. DeliveryError(permanent) when the relay refuses for good."""
+        """Deliver one reply with its files; returns its Message-ID. DeliveryError(permanent) if refused for good."""
         return self.send_with_attachments(message, ())
 
-    def send_with_attachments(self, message: OutgoingMessage, attachments: Sequence[Attachment]) -> str | None:
+    def send_with_attachments(self, message: OutgoingMessage, attachments: Sequence[FileTuple]) -> str | None:
         """As send, with files attached (statements, invoices)."""
         try:
             mail = self.build(message, attachments)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from core.db.pipeline_rows import aware_utc, json_value, maybe_utc
 from core.messages import (
     AppliedRequest,
+    Attachment,
     DeliveryStatus,
     InboundMessage,
     MessageStatus,
@@ -163,7 +164,13 @@ class FakeOutboxRepository:
 
     def add(self, message: OutgoingMessage) -> OutgoingMessage:
         created_at = aware_utc(message.created_at)
-        stored = replace(message, id=self._new_id(), created_at=created_at, references=tuple(message.references))
+        stored = replace(
+            message,
+            id=self._new_id(),
+            created_at=created_at,
+            references=tuple(message.references),
+            attachments=tuple(Attachment(f.filename, f.content_type, bytes(f.data)) for f in message.attachments),
+        )
         assert stored.id is not None
         self._data[stored.id] = OutboxRow(stored, DeliveryStatus.PENDING, created_at)
         return stored

@@ -7,12 +7,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, exists, insert, select, update
 
+from core.db.attachment_tables import outbox_attachments as a
 from core.db.pipeline_rows import ConnectionGetter, aware_utc
 from core.db.pipeline_tables import outbox as t
 from core.db.rows import value_binds
-from core.messages import DeliveryStatus, OutgoingMessage
+from core.messages import Attachment, DeliveryStatus, OutgoingMessage
 
 _ADDED = (
     "inbound_id",
@@ -32,6 +33,9 @@ _ADDED = (
     "buttons",
 )
 _ADD = t.insert().values(value_binds(t, _ADDED, "new_")).returning(t.c.id)
+_ADD_ATTACHMENT = insert(a)
+# Rows are read with this flag, so that only a reply with files costs a second query (most have none).
+_HAS_ATTACHMENTS = exists().where(a.c.outbox_id == t.c.id).label("has_attachments")
 
 
 def outgoing_message(row: Row[Any]) -> OutgoingMessage:
@@ -80,18 +84,25 @@ class SqlOutboxRepository:
             "buttons": [list(button) for button in message.buttons] or None,
         }
         message_id = self._c().execute(_ADD, {"new_" + name: value for name, value in values.items()}).scalar_one()
+        if message.attachments:
+            rows = [
+                {"outbox_id": message_id, "position": position, "filename": file.filename,
+                 "content_type": file.content_type, "data": bytes(file.data)}
+                for position, file in enumerate(message.attachments)
+            ]  # fmt: skip
+            self._c().execute(_ADD_ATTACHMENT, rows)
         return replace(message, id=message_id, created_at=created_at)
 
     def claim_due(self, now: datetime, limit: int) -> Sequence[OutgoingMessage]:
         """Due pending replies, earliest due first; PostgreSQL skips those another sender holds."""
         statement = (
-            select(t)
+            select(t, _HAS_ATTACHMENTS)
             .where(t.c.status == DeliveryStatus.PENDING.value, t.c.next_attempt_at <= aware_utc(now))
             .order_by(t.c.next_attempt_at, t.c.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(of=t, skip_locked=True)
         )
-        return [outgoing_message(row) for row in self._c().execute(statement)]
+        return self._with_attachments(list(self._c().execute(statement)))
 
     def mark_sent(self, message_id: int, at: datetime, provider_id: str | None = None) -> None:
         self._update(
@@ -113,8 +124,20 @@ class SqlOutboxRepository:
         )
 
     def for_inbound(self, inbound_id: int) -> Sequence[OutgoingMessage]:
-        rows = self._c().execute(select(t).where(t.c.inbound_id == inbound_id).order_by(t.c.id))
-        return [outgoing_message(row) for row in rows]
+        rows = self._c().execute(select(t, _HAS_ATTACHMENTS).where(t.c.inbound_id == inbound_id).order_by(t.c.id))
+        return self._with_attachments(list(rows))
+
+    def _with_attachments(self, rows: Sequence[Row[Any]]) -> list[OutgoingMessage]:
+        """The messages of outbox rows read with `_HAS_ATTACHMENTS`, their files loaded in one query if any."""
+        messages = [outgoing_message(row) for row in rows]
+        wanted = [row.id for row in rows if row.has_attachments]
+        if not wanted:
+            return messages
+        files: dict[int, list[Attachment]] = {}
+        query = select(a).where(a.c.outbox_id.in_(wanted)).order_by(a.c.outbox_id, a.c.position)
+        for file in self._c().execute(query):
+            files.setdefault(file.outbox_id, []).append(Attachment(file.filename, file.content_type, bytes(file.data)))
+        return [replace(m, attachments=tuple(files.get(m.id or 0, ()))) if m.id in files else m for m in messages]
 
     def status(self, message_id: int) -> str:
         """The delivery status (a DeliveryStatus value); KeyError for an unknown id."""

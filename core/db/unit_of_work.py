@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, Integer, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from core.db.attachment_tables import outbox_attachments as _outbox_attachments  # noqa: F401  (on metadata)
 from core.db.channel_state import SqlChannelStateRepository
 from core.db.conversations import SqlConversationRepository
 from core.db.engine import make_engine

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from core.canteen import Canteen
-from core.messages import AppliedRequest, Channel, PendingQuestion, RuleHit, StaffItem, StoredMessage
+from core.messages import AppliedRequest, Attachment, Channel, PendingQuestion, RuleHit, StaffItem, StoredMessage
 from core.model import Guardian, Household
 from core.pipeline.addressing import audience_for, canteen_of, reply_to
 from core.pipeline.config import PipelineConfig
@@ -180,7 +180,11 @@ class IntakeContext:
     def record(self, rule: str, matched: bool, note: str = "") -> None:
         self.hits.append(RuleHit(rule, matched, note))
 
-    def queue(self, reply: Reply, buttons: Sequence[tuple[str, str]] = ()) -> None:
+    def queue(
+        self, reply: Reply, buttons: Sequence[tuple[str, str]] = (), *, attachments: Sequence[Attachment] = ()
+    ) -> None:
         """Put a reply to the sender in the outbox, threaded when it is an email; chats show the buttons."""
         outgoing = reply_to(self.stored, reply, self.now)
-        self.uow.outbox.add(replace(outgoing, buttons=tuple(buttons)) if buttons else outgoing)
+        if buttons or attachments:
+            outgoing = replace(outgoing, buttons=tuple(buttons), attachments=tuple(attachments))
+        self.uow.outbox.add(outgoing)
