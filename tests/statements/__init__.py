@@ -1,0 +1,1 @@
+"""Tests of statements: bank files, refunds, payments, PDFs and QR-bills."""
