@@ -11,6 +11,7 @@ from core.db import pipeline_tables  # noqa: F401  (registers the conversation t
 from core.db.attachment_tables import outbox_attachments as _outbox_attachments  # noqa: F401  (on metadata)
 from core.db.engine import make_engine
 from core.db.menu_tables import menu_days as _menu_days  # noqa: F401  (menus and documents, on metadata)
+from core.db.money_tables import bank_payments as _bank_payments  # noqa: F401  (payments and refunds, on metadata)
 from core.db.tables import metadata
 
 config = context.config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,9 @@ from core.agenda import CellKind, Change, change_meal, monday_of, week_grid
 from core.canteen import MealType
 from core.commands import Refusal, ReserveMeal
 from core.day_sheet import csv_filename, sheet_csv
+from core.family_view import family_file
+from core.messages import InboundMessage, MessageStatus, OutgoingMessage
+from core.model import EntryKind
 from core.services import apply_commands, day_sheet
 from tests.core.unit.builders import SRC, STAFF, child_id, montval, seeded, zurich
 
@@ -130,3 +133,37 @@ def test_day_sheet_warnings_and_csv() -> None:
     ]
     assert next(iter(csv.reader(io.StringIO(sheet_csv(sheet, "de")))))[1] == "Kind"
     assert csv_filename(sheet) == "montval-2026-11-02.csv"
+
+
+def test_family_file_account_with_running_balance_and_messages_with_replies() -> None:
+    uow, family = seeded(Decimal("50"))
+    assert family.id is not None
+    lea = child_id(family, "Léa")
+    apply_commands([ReserveMeal(lea, MON, SRC)], uow, CANTEENS, zurich(2026, 10, 26, 7, 0))
+    received = zurich(2026, 10, 26, 7, 0)
+    with uow:
+        first, _ = uow.inbox.store(InboundMessage("sms", "a1", "+41791234567", "lundi pour Léa", received))
+        second, _ = uow.inbox.store(InboundMessage("sms", "a2", "+41791234567", "merci", received + timedelta(hours=1)))
+        uow.inbox.store(InboundMessage("sms", "a3", "+41790000000", "qui ?", received))
+        for message_id in (first, second):
+            uow.inbox.finish(message_id, MessageStatus.DONE, [], received, household_id=family.id)
+        uow.outbox.add(OutgoingMessage("sms", "+41791234567", "Léa : repas réservé", received, inbound_id=first))
+        uow.commit()
+    found = family_file(uow, family.id)
+    assert found is not None
+    assert found.balance == Decimal("42.50")
+    assert [(line.entry.kind, line.balance) for line in found.account] == [
+        (EntryKind.MEAL_CHARGE, Decimal("42.50")),
+        (EntryKind.TOPUP, Decimal("50.00")),
+    ]
+    assert [(e.message.message.text, [r.text for r in e.replies]) for e in found.exchanges] == [
+        ("merci", []),
+        ("lundi pour Léa", ["Léa : repas réservé"]),
+    ]
+    assert family_file(uow, 999) is None
+    empty_uow, empty = seeded()
+    assert empty.id is not None
+    empty_file = family_file(empty_uow, empty.id)
+    assert empty_file is not None
+    assert empty_file.balance == Decimal("0.00")
+    assert empty_file.account == []
