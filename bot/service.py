@@ -57,7 +57,7 @@ def start_chat(
 ) -> list[str]:
     """Start the web app (always: it hosts the webhooks, and later the staff console); one line per channel."""
     lines: list[str] = []
-    deps = WebDeps(settings, uow_factory, clock)
+    deps = WebDeps(settings, uow_factory, clock, canteens=canteens)
     lines.append(_start_telegram(settings, uow_factory, canteens, stop, clock, deps))
     web = settings.web
     try:
@@ -67,7 +67,7 @@ def start_chat(
     else:
         server.start()
         threading.Thread(target=_stop_when, args=(stop, server.stop), name="web-stop", daemon=True).start()
-        lines.append(f"web: {server.address} (/healthz; SMS webhooks {sms.INBOUND_PATH}, {sms.STATUS_PATH})")
+        lines.append(f"web: {server.address} (staff console {server.address}/console; SMS webhooks {sms.INBOUND_PATH})")
     lines.append(_sms_line(settings))
     return lines[1:] + lines[:1]
 

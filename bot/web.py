@@ -1,12 +1,12 @@
-"""The web app (FastAPI): Twilio's SMS webhooks, the Telegram webhook when configured, and a health check."""
+"""The web app (FastAPI): SMS webhooks (Twilio), the Telegram webhook when configured, health check, staff console."""
 
 from __future__ import annotations
 
 import logging
 import socket
 import threading
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 import uvicorn
@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from bot import sms
+from core.canteen import Canteen
 from core.clock import Clock
 from core.messages import Channel
 from core.pipeline.worker import receive
@@ -35,6 +36,7 @@ class WebDeps:
     uow_factory: Callable[[], AbstractUnitOfWork]
     clock: Clock
     telegram: TelegramFeed | None = None
+    canteens: Mapping[str, Canteen] = field(default_factory=dict)  # the staff console's canteens
 
 
 def create_app(deps: WebDeps) -> FastAPI:
@@ -97,6 +99,9 @@ def create_app(deps: WebDeps) -> FastAPI:
         stored = await deps.telegram(await request.body())
         return Response(status_code=200 if stored else 500)
 
+    from bot.console.app import mount_console  # here: the console's modules import WebDeps from this one
+
+    mount_console(app, deps)
     return app
 
 

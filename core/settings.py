@@ -81,6 +81,8 @@ class WebSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = ""  # signs session cookies; generated per run when empty (sessions then end at restart)
+    cookie_secure: bool = False  # staff console cookies only over https (set when the site is served by https)
+    staff_cases_file: str = "var/staff_cases.jsonl"  # staff's corrected readings, for the understanding tests
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from core.messages import (
     StoredMessage,
 )
 from core.model import Child, Guardian, Household, LedgerEntry, Reservation
+from core.staff_accounts import StaffAccount, StaffSession
 
 
 class HouseholdRepository(Protocol):
@@ -233,6 +234,40 @@ class ChannelStateRepository(Protocol):
     def delivery_status(self, provider_id: str) -> str | None: ...
 
 
+class StaffAccountRepository(Protocol):
+    """Staff console accounts, their login sessions (by token hash) and failed login attempts (by username)."""
+
+    def add(self, account: StaffAccount) -> StaffAccount: ...
+
+    def get(self, account_id: int) -> StaffAccount | None: ...
+
+    def by_username(self, username: str) -> StaffAccount | None: ...
+
+    def list(self) -> Sequence[StaffAccount]:
+        """Every account, by username."""
+        ...
+
+    def update(self, account: StaffAccount) -> None:
+        """Save the display name, role, password hash, language and active flag of a stored account."""
+        ...
+
+    def add_session(self, session: StaffSession) -> None: ...
+
+    def session(self, token_hash: str) -> StaffSession | None: ...
+
+    def end_session(self, token_hash: str) -> None: ...
+
+    def end_sessions_of(self, account_id: int) -> None: ...
+
+    def record_failure(self, username: str, at: datetime) -> None: ...
+
+    def failures_since(self, username: str, since: datetime) -> Sequence[datetime]:
+        """When the failed logins under this username happened, from `since` on."""
+        ...
+
+    def clear_failures(self, username: str) -> None: ...
+
+
 class AbstractUnitOfWork(ABC):
     """One transaction: `with uow: … uow.commit()`; leaving without commit rolls back."""
 
@@ -244,6 +279,7 @@ class AbstractUnitOfWork(ABC):
     conversations: ConversationRepository
     staff: StaffRepository
     channels: ChannelStateRepository
+    accounts: StaffAccountRepository
     menus: MenuRepository
     documents: DocumentRepository
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from core.canteen import MealType
 from core.cli.channels import outgoing_channels
 from core.cli.context import AppContext, pass_app
+from core.cli.staff_account_cmd import ACCOUNT_COMMANDS
 from core.messages import Channel, InboundMessage
 from core.pipeline.console import ConsoleSender
 from core.pipeline.delivery import Dispatcher
@@ -91,7 +92,11 @@ def worker_command(app: AppContext, once: bool, interval: float, no_delivery: bo
 
 @click.group("staff")
 def staff_group() -> None:
-    """Messages waiting for a person: list, show, resolve."""
+    """Messages waiting for a person (list, show, resolve) and the staff console's accounts (add, passwd…)."""
+
+
+for _account_command in ACCOUNT_COMMANDS:
+    staff_group.add_command(_account_command)
 
 
 @staff_group.command("list")

@@ -13,6 +13,7 @@ from core.calendar import ServiceCalendar
 from core.cli.channels import Channels, outgoing_channels, start_incoming
 from core.cli.context import AppContext, pass_app
 from core.cli.demo_cmd import seed_demo
+from core.cli.staff_account_cmd import ensure_demo_admin
 from core.cli.try_console import TryConsole
 from core.pipeline.worker import Worker
 
@@ -34,6 +35,7 @@ def run_command(app: AppContext, sender: str | None, check: bool, interval: floa
     app.upgrade_database()
     if app.settings.demo:
         console.print(seed_demo(app), highlight=False)
+        console.print(ensure_demo_admin(app), highlight=False, markup=False)
     _report(app, console)
     if check:
         return

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.db.attachment_tables import outbox_attachments as _outbox_attachments  # noqa: F401  (on metadata)
 from core.db.channel_state import SqlChannelStateRepository
+from core.db.console_accounts import SqlStaffAccountRepository
 from core.db.conversations import SqlConversationRepository
 from core.db.engine import make_engine
 from core.db.inbox import SqlInboxRepository
@@ -74,6 +75,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.conversations = SqlConversationRepository(self._current_connection)
         self.staff = SqlStaffRepository(self._current_connection)
         self.channels = SqlChannelStateRepository(self._current_connection)
+        self.accounts = SqlStaffAccountRepository(self._current_connection)
         self.menus = SqlMenuRepository(self._current_connection)
         self.documents = SqlDocumentRepository(self._current_connection)
 

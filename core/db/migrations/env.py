@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from core.db import pipeline_tables  # noqa: F401  (registers the conversation tables on metadata)
 from core.db.attachment_tables import outbox_attachments as _outbox_attachments  # noqa: F401  (on metadata)
+from core.db.console_tables import staff_accounts as _staff_accounts  # noqa: F401  (on metadata)
 from core.db.engine import make_engine
 from core.db.menu_tables import menu_days as _menu_days  # noqa: F401  (menus and documents, on metadata)
 from core.db.money_tables import bank_payments as _bank_payments  # noqa: F401  (payments and refunds, on metadata)

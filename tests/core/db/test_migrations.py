@@ -32,6 +32,7 @@ CONVERSATION_TABLES = {
 CHANNEL_TABLES = {"sms_opt_outs", "telegram_links", "delivery_reports"}
 TABLES = INITIAL_TABLES | CONVERSATION_TABLES | CHANNEL_TABLES
 TABLES |= {"outbox_attachments"}  # 0005
+TABLES |= {"staff_accounts", "staff_sessions", "staff_login_failures"}  # 0004
 TABLES |= {"menu_days", "menu_dishes", "documents"}  # 0006
 
 
