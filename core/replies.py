@@ -86,9 +86,12 @@ class ReplyComposer:
         now: datetime,
         balance: Decimal | None = None,
         undo_possible: bool = True,
+        notes: Sequence[str] = (),
     ) -> Reply:
-        """Per child and day what was done or refused and why, then the balance (once all is applied) and undo."""
-        return self._wrap(audience, self._booking_lines(audience, results, child_names, now, balance, undo_possible))
+        """Per child and day what was done or refused and why, then the balance (once all is applied) and undo;
+        `notes` (allergy warnings about the days booked) come last."""
+        lines = self._booking_lines(audience, results, child_names, now, balance, undo_possible)
+        return self._wrap(audience, [*lines, *notes])
 
     def _booking_lines(
         self,

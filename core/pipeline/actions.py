@@ -11,6 +11,7 @@ from core.commands import CancelMeal, Command, CommandResult, ReserveMeal
 from core.messages import AppliedRequest, MessageStatus, PendingQuestion, StaffItem
 from core.model import Household, Source
 from core.pipeline.context import IntakeContext
+from core.pipeline.menu_warnings import booking_allergy_lines
 from core.pipeline.undo import applied_command_json, reversing_commands
 from core.services import execute_commands
 
@@ -110,7 +111,8 @@ def _apply_and_answer(ctx: IntakeContext, commands: Sequence[Command], remembere
     if done:
         ctx.uow.conversations.record_applied(AppliedRequest(sender.guardian_id, ctx.message_id, ctx.now, tuple(done)))
     balance = ctx.uow.ledger.balance(sender.household_id)
-    reply = ctx.composer.booking(ctx.audience, results, _names(sender.household), ctx.now, balance)
+    notes = booking_allergy_lines(ctx, results)
+    reply = ctx.composer.booking(ctx.audience, results, _names(sender.household), ctx.now, balance, notes=notes)
     ctx.queue(reply, undo_button(ctx) if done else ())
     return MessageStatus.DONE
 

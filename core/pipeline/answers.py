@@ -12,6 +12,7 @@ from datetime import date
 
 from core.messages import MessageStatus
 from core.pipeline.context import IntakeContext
+from core.pipeline.menu_answers import answer_document, answer_menu
 from core.replies import Reply
 
 AnswerHandler = Callable[[IntakeContext], MessageStatus]
@@ -64,4 +65,6 @@ ANSWERS: Mapping[str, AnswerHandler] = {
     "status": answer_status,
     "help": answer_help,
     "thanks": answer_thanks,
+    "menu": answer_menu,
+    "document": answer_document,
 }
