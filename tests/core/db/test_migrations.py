@@ -34,6 +34,7 @@ TABLES = INITIAL_TABLES | CONVERSATION_TABLES | CHANNEL_TABLES
 TABLES |= {"outbox_attachments"}  # 0005
 TABLES |= {"staff_accounts", "staff_sessions", "staff_login_failures"}  # 0004
 TABLES |= {"menu_days", "menu_dishes", "documents"}  # 0006
+TABLES |= {"bank_payments", "refund_requests", "online_payments"}  # 0007
 
 
 def _tables(url: str) -> set[str]:
