@@ -21,6 +21,8 @@ from core.messages import (
     StoredMessage,
 )
 from core.model import Child, Guardian, Household, LedgerEntry, Reservation
+from core.payments import BankPayment, BankPaymentStatus, OnlinePayment
+from core.refunds import RefundRequest, RefundStatus
 from core.staff_accounts import StaffAccount, StaffSession
 
 
@@ -268,6 +270,44 @@ class StaffAccountRepository(Protocol):
     def clear_failures(self, username: str) -> None: ...
 
 
+class MoneyRepository(Protocol):
+    """Bank-file credits (stored once per AcctSvcrRef), refund requests and online-payment events."""
+
+    def add_bank_payment(self, payment: BankPayment) -> BankPayment | None:
+        """Store a credit unless its AcctSvcrRef is already stored (then None: it was booked before)."""
+        ...
+
+    def bank_payment(self, payment_id: int) -> BankPayment | None: ...
+
+    def bank_payment_by_ref(self, acct_svcr_ref: str) -> BankPayment | None: ...
+
+    def bank_payments(self, status: BankPaymentStatus | None = None) -> Sequence[BankPayment]:
+        """Stored credits in the order imported, only those in `status` when given."""
+        ...
+
+    def update_bank_payment(self, payment: BankPayment) -> None:
+        """Save the status, household, ledger entry and resolution of a stored credit."""
+        ...
+
+    def add_refund(self, request: RefundRequest) -> RefundRequest: ...
+
+    def refund(self, request_id: int) -> RefundRequest | None: ...
+
+    def refunds(self, status: RefundStatus | None = None, household_id: int | None = None) -> Sequence[RefundRequest]:
+        """Requests in the order made, filtered by status and household when given."""
+        ...
+
+    def update_refund(self, request: RefundRequest) -> None:
+        """Save the decision, booked entry and export time of a stored request."""
+        ...
+
+    def add_online_payment(self, payment: OnlinePayment) -> OnlinePayment | None:
+        """Store a provider event unless (provider, event id) is already stored (then None: a replay)."""
+        ...
+
+    def online_payments(self, provider: str | None = None) -> Sequence[OnlinePayment]: ...
+
+
 class AbstractUnitOfWork(ABC):
     """One transaction: `with uow: … uow.commit()`; leaving without commit rolls back."""
 
@@ -282,6 +322,7 @@ class AbstractUnitOfWork(ABC):
     accounts: StaffAccountRepository
     menus: MenuRepository
     documents: DocumentRepository
+    money: MoneyRepository
 
     def __enter__(self) -> Self:
         return self

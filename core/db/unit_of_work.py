@@ -19,6 +19,7 @@ from core.db.conversations import SqlConversationRepository
 from core.db.engine import make_engine
 from core.db.inbox import SqlInboxRepository
 from core.db.menus import SqlDocumentRepository, SqlMenuRepository
+from core.db.money import SqlMoneyRepository
 from core.db.outbox import SqlOutboxRepository
 from core.db.repositories import (
     BOOK,
@@ -78,6 +79,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.accounts = SqlStaffAccountRepository(self._current_connection)
         self.menus = SqlMenuRepository(self._current_connection)
         self.documents = SqlDocumentRepository(self._current_connection)
+        self.money = SqlMoneyRepository(self._current_connection)
 
     @classmethod
     def from_engine(cls, engine: Engine) -> SqlAlchemyUnitOfWork:
