@@ -13,6 +13,7 @@ from typing import Self
 from core.model import Child, Guardian, Household, LedgerEntry, Reservation
 from core.unit_of_work import AbstractUnitOfWork
 from tests.fake_menus import FakeDocumentRepository, FakeMenuRepository, MenuState
+from tests.fake_money import FakeMoneyRepository, MoneyState
 from tests.fake_pipeline import (
     FakeChannelStateRepository,
     FakeConversationRepository,
@@ -32,6 +33,7 @@ class _State:
     entries: list[LedgerEntry] = field(default_factory=list)
     pipeline: PipelineState = field(default_factory=PipelineState)
     menus: MenuState = field(default_factory=MenuState)
+    money: MoneyState = field(default_factory=MoneyState)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -211,6 +213,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.channels = FakeChannelStateRepository(pipeline)
         self.menus = FakeMenuRepository(lambda: self.state.menus)
         self.documents = FakeDocumentRepository(lambda: self.state.menus, new_id)
+        self.money = FakeMoneyRepository(lambda: self.state.money, new_id)
 
     def __enter__(self) -> Self:
         if self.depth == 0:
