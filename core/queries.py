@@ -136,6 +136,11 @@ class DaySheet:
     def warnings_for(self, child: Child) -> Sequence[str]:
         return self.warnings.get(child.id, ()) if child.id is not None else ()
 
+    @property
+    def warned(self) -> bool:
+        """Whether a plate of the sheet carries a menu warning."""
+        return any(self.warnings_for(line.child) for line in self.lines)
+
 
 class _Families:
     """Children and their households read once each within one transaction."""

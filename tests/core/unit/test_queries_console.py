@@ -124,7 +124,9 @@ def test_day_sheet_warnings_and_csv() -> None:
     sheet = day_sheet(uow, CANTEENS["montval"], MON, warnings={tom: ["arachides: sauce satay"]})
     assert list(sheet.warnings_for(sheet.lines[0].child)) == ["arachides: sauce satay"]
     assert list(sheet.warnings_for(sheet.lines[1].child)) == []
+    assert sheet.warned
     assert not day_sheet(uow, CANTEENS["montval"], MON).warnings
+    assert not day_sheet(uow, CANTEENS["montval"], MON, warnings={999: ["x"]}).warned
     rows = list(csv.reader(io.StringIO(sheet_csv(sheet, "fr"))))
     assert rows == [
         ["Date", "Enfant", "Famille", "Repas", "Allergies", "Alertes du menu"],
