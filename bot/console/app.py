@@ -46,6 +46,7 @@ AREA_ROUTERS: tuple[str, ...] = (
     "bot.console.inbox",
     "bot.console.admin",
     "bot.console.family",
+    "bot.console.day",
 )
 
 STATIC_DIR = Path(__file__).with_name("static")
