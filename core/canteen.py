@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from stdnum import iban as stdnum_iban
+
 WEEKDAY_KEYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUPPORTED_LANGUAGES: frozenset[str] = frozenset({"fr", "en", "de"})
 
@@ -37,6 +39,24 @@ class Closure:
 
 
 @dataclass(frozen=True)
+class Billing:
+    """Where parents pay their top-ups: the creditor printed on the QR-bill and its account ([billing])."""
+
+    creditor: str
+    street: str
+    house_number: str
+    postal_code: str
+    city: str
+    country: str  # ISO 3166 alpha-2, "CH"
+    iban: str  # compact; a QR-IBAN (institution id 30000-31999) takes QR references, a plain IBAN RF references
+    reference_prefix: str = ""  # digits opening every QR reference (when the bank assigns a customer id)
+
+    @property
+    def is_qr_iban(self) -> bool:
+        return self.iban[:2] in ("CH", "LI") and 30000 <= int(self.iban[4:9]) <= 31999
+
+
+@dataclass(frozen=True)
 class Canteen:
     """Everything the core and the understanding layer need to know about one canteen."""
 
@@ -57,6 +77,7 @@ class Canteen:
     phone: str = ""
     website: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    billing: Billing | None = None  # top-ups by QR-bill; None: the canteen takes no bank payments
 
     @property
     def zone(self) -> ZoneInfo:
@@ -206,6 +227,40 @@ def _parse_closures(reader: _Reader, year_start: date, year_end: date) -> tuple[
     return tuple(sorted(closures, key=lambda c: c.start))
 
 
+def _parse_billing(reader: _Reader) -> Billing | None:
+    if "billing" not in reader.data:
+        return None
+    table = reader.table("billing")
+    text = {key: reader.get("billing", table, key, str).strip() for key in ("creditor", "postal_code", "city", "iban")}
+    for key, value in text.items():
+        if not value:
+            raise reader.fail("billing", key, "must not be empty")
+    iban = "".join(text["iban"].split()).upper()
+    if not stdnum_iban.is_valid(iban):
+        raise reader.fail("billing", "iban", f"is not a valid IBAN: {text['iban']!r}")
+    if iban[:2] not in ("CH", "LI"):
+        raise reader.fail("billing", "iban", "must be a Swiss or Liechtenstein IBAN (CH…, LI…) for QR-bills")
+    prefix = reader.get("billing", table, "reference_prefix", str, default="").strip()
+    if not re.fullmatch(r"\d{0,10}", prefix):
+        raise reader.fail("billing", "reference_prefix", f"must be up to 10 digits, got {prefix!r}")
+    country = reader.get("billing", table, "country", str, default="CH").strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise reader.fail("billing", "country", f"must be an ISO 3166 code such as CH, got {country!r}")
+    unknown = sorted(set(table) - {*text, "street", "house_number", "country", "reference_prefix"})
+    if unknown:
+        raise reader.fail("billing", unknown[0], "is not a billing key")
+    return Billing(
+        creditor=text["creditor"],
+        street=reader.get("billing", table, "street", str, default="").strip(),
+        house_number=reader.get("billing", table, "house_number", str, default="").strip(),
+        postal_code=text["postal_code"],
+        city=text["city"],
+        country=country,
+        iban=iban,
+        reference_prefix=prefix,
+    )
+
+
 def parse_canteen(text: str, source: str = "<canteen>") -> Canteen:
     """Parse the TOML text of a canteen file (format of shared/nlu/montval.toml, extended)."""
     try:
@@ -270,5 +325,6 @@ def parse_canteen(text: str, source: str = "<canteen>") -> Canteen:
         special_days_before=days_before,
         prices=_parse_prices(reader),
         extra=extra,
+        billing=_parse_billing(reader),
         **contact,
     )
