@@ -137,3 +137,22 @@ def menu_pdf(canteen: Canteen, monday: date, menus: Sequence[MenuDay], language:
 def menu_pdf_filename(monday: date, language: str) -> str:
     """The attachment's file name: "menus-2026-11-30.pdf"."""
     return i18n.message(language, "menus.pdf.filename", start=monday.isoformat()) + ".pdf"
+
+
+def text_document_pdf(canteen: Canteen, title: str, text: str) -> bytes:
+    """A plain A4 document (the canteen's name, a title, one paragraph per line of `text`): demo documents."""
+    story: list[object] = [
+        Paragraph(escape(canteen.name), _SUBTITLE),
+        Paragraph(escape(title), _TITLE),
+        Spacer(1, 6 * mm),
+    ]
+    body = ParagraphStyle("body", parent=_BASE, fontSize=11, leading=15, spaceAfter=6)
+    story += [Paragraph(escape(line.strip()), body) for line in text.splitlines() if line.strip()]
+    buffer = io.BytesIO()
+    margin = 20 * mm
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+        title=title, author=canteen.name, invariant=1,
+    )  # fmt: skip
+    document.build(story)
+    return buffer.getvalue()

@@ -9,6 +9,7 @@ import click
 
 from core.calendar import ServiceCalendar
 from core.cli.context import AppContext, pass_app
+from core.cli.menu_cmd import seed_demo_menus
 from core.commands import Command, ReserveMeal
 from core.families import FamilyImportError, import_families
 from core.model import Source
@@ -47,7 +48,7 @@ def seed_demo(app: AppContext) -> str:
     booked = _book_coming_days(app)
     return (
         f"demo: {summary.households} families and {summary.children} children created, "
-        f"{booked} meals booked for the next {BOOKED_DAYS_AHEAD} days"
+        f"{booked} meals booked for the next {BOOKED_DAYS_AHEAD} days; {seed_demo_menus(app)}"
     )
 
 

@@ -9,6 +9,7 @@ from core.cli.context import AppContext
 from core.cli.db_cmd import db_group
 from core.cli.demo_cmd import demo_group
 from core.cli.family_cmd import family_group
+from core.cli.menu_cmd import document_group, menu_group
 from core.cli.pipeline_cmd import simulate_command, staff_group, worker_command
 from core.cli.run_cmd import run_command
 from core.cli.telegram_cmd import telegram_group
@@ -49,5 +50,7 @@ for command in (
     staff_group,
     nlu_group,
     telegram_group,
+    menu_group,
+    document_group,
 ):
     cli.add_command(command)
