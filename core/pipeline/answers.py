@@ -13,6 +13,7 @@ from datetime import date
 from core.messages import MessageStatus
 from core.pipeline.context import IntakeContext
 from core.pipeline.menu_answers import answer_document, answer_menu
+from core.pipeline.money_answers import answer_statement, answer_topup
 from core.replies import Reply
 
 AnswerHandler = Callable[[IntakeContext], MessageStatus]
@@ -67,4 +68,6 @@ ANSWERS: Mapping[str, AnswerHandler] = {
     "thanks": answer_thanks,
     "menu": answer_menu,
     "document": answer_document,
+    "statement": answer_statement,
+    "topup": answer_topup,
 }
