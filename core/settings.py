@@ -86,6 +86,20 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class PaymentSettings:
+    """Online payments (card, TWINT) through a provider, and the account refunds are paid from (pain.001)."""
+
+    provider: str = ""  # "stripe"; empty: no online payment
+    api_key: str = ""  # the provider's secret API key
+    webhook_secret: str = ""  # signs the provider's payment confirmations (checked on every webhook)
+    api_base_url: str = ""  # empty: the provider's own API (tests point it at a local fake)
+    public_base_url: str = ""  # where parents come back after paying, e.g. https://cantine.example.ch
+    refund_account_name: str = ""  # the debtor of refund transfers: the canteen's account holder
+    refund_account_iban: str = ""  # a regular IBAN (a QR-IBAN cannot be debited)
+    refund_account_bic: str = ""  # optional
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where the data lives, how the system tells time, and how each channel is reached."""
 
@@ -99,6 +113,7 @@ class Settings:
     sms: SmsSettings = field(default_factory=SmsSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    payments: PaymentSettings = field(default_factory=PaymentSettings)
 
     def resolved(self, base: Path) -> Settings:
         """Relative paths taken from `base`."""
@@ -119,7 +134,7 @@ class Settings:
 
 
 _SECTIONS: dict[str, type] = {"email": EmailSettings, "sms": SmsSettings, "telegram": TelegramSettings,
-                              "web": WebSettings}  # fmt: skip
+                              "web": WebSettings, "payments": PaymentSettings}  # fmt: skip
 
 
 def _field_types(cls: type) -> dict[str, Any]:
