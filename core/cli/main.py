@@ -12,6 +12,7 @@ from core.cli.family_cmd import family_group
 from core.cli.menu_cmd import document_group, menu_group
 from core.cli.pipeline_cmd import simulate_command, staff_group, worker_command
 from core.cli.run_cmd import run_command
+from core.cli.statement_cmd import qrbill_command, statement_command
 from core.cli.telegram_cmd import telegram_group
 from nlu.cli import nlu_group
 
@@ -52,5 +53,7 @@ for command in (
     telegram_group,
     menu_group,
     document_group,
+    statement_command,
+    qrbill_command,
 ):
     cli.add_command(command)
