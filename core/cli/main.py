@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from core.cli.bank_cmd import bank_group, refunds_group
 from core.cli.booking_cmd import balance_command, book_command, cancel_command, day_command, topup_command
 from core.cli.context import AppContext
 from core.cli.db_cmd import db_group
@@ -51,6 +52,8 @@ for command in (
     staff_group,
     nlu_group,
     telegram_group,
+    bank_group,
+    refunds_group,
     menu_group,
     document_group,
     statement_command,
