@@ -47,6 +47,7 @@ AREA_ROUTERS: tuple[str, ...] = (
     "bot.console.admin",
     "bot.console.family",
     "bot.console.day",
+    "bot.console.statements",
     "bot.console.try_it",
 )
 
