@@ -14,6 +14,7 @@ from core.messages import MessageStatus
 from core.pipeline.context import IntakeContext
 from core.pipeline.menu_answers import answer_document, answer_menu
 from core.pipeline.money_answers import answer_statement, answer_topup
+from core.pipeline.refund_answers import answer_refund
 from core.replies import Reply
 
 AnswerHandler = Callable[[IntakeContext], MessageStatus]
@@ -70,4 +71,5 @@ ANSWERS: Mapping[str, AnswerHandler] = {
     "document": answer_document,
     "statement": answer_statement,
     "topup": answer_topup,
+    "refund": answer_refund,
 }
