@@ -17,6 +17,7 @@ from bot.web import WebDeps
 from core import i18n
 from core.agenda import week_grid
 from core.model import Guardian, Household
+from core.pipeline.intake import rule_descriptions
 
 router = APIRouter()
 NAV = (("pages.nav.try", f"{CONSOLE_PREFIX}/try", "demo"),)
@@ -72,11 +73,33 @@ def _page(
         "grid": grid,
         "household": writer.household if writer else None,
         "changed": {(c, d) for c, d, _ in result.changed} if result else set(),
-        "decisions": [hit for hit in result.stored.hits if hit.matched] if result else [],
+        "decisions": decisions_of(result, language) if result else [],
         "today": deps.clock.now().date(),
         "readonly": True,
     }
     return render(request, "try_it/page.html", status_code=status_code, **context)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A routing rule that matched the message: what it means, and the note recorded with it."""
+
+    rule: str
+    description: str
+    note: str
+
+
+def decisions_of(result: TryResult, language: str) -> list[Decision]:
+    """The rules that decided the message's way, described as the inbox describes them."""
+    descriptions = rule_descriptions()
+    known = i18n.keys(language)
+    decided = []
+    for hit in result.stored.hits:
+        if hit.matched:
+            key = f"console.rule.{hit.rule}"
+            text = i18n.message(language, key) if key in known else descriptions.get(hit.rule, hit.rule)
+            decided.append(Decision(hit.rule, text, hit.note))
+    return decided
 
 
 def _demo_only(request: Request, deps: WebDeps) -> Response | None:

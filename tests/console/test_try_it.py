@@ -49,6 +49,7 @@ def test_a_message_books_and_the_agenda_shows_the_change(pages: PagesClient) -> 
     assert "Basile : repas réservé je 26.11" in text  # the SMS reply
     assert "Suite donnée : répondu" in text
     assert "Modifié par ce message" in text
+    assert '<span class="note">(reserve)</span>' in text  # the rule that decided, described, with its note
     assert "Semaine du lundi 23.11 au vendredi 27.11" in text
     basile = pages.family("Dupont").child_named("Basile")
     assert basile is not None
@@ -73,7 +74,7 @@ def test_an_email_reply_and_an_unclear_message(pages: PagesClient) -> None:
     ("fields", "expected"),
     [
         ({"guardian": "999", "channel": "sms", "text": "hello"}, "Parent inconnu."),
-        ({"channel": "sms", "text": "  "}, "Ecrivez un message."),
+        ({"channel": "sms", "text": "  "}, "Écrivez un message."),
         ({"channel": "telegram", "text": "hello"}, "Claire Dupont n'a pas d'adresse pour ce canal."),
     ],
 )
