@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -12,6 +13,7 @@ from typing import Any, Protocol, Self
 from core.menu_store import DocumentRepository, MenuRepository
 from core.messages import (
     AppliedRequest,
+    Channel,
     InboundMessage,
     MessageStatus,
     OutgoingMessage,
@@ -308,6 +310,16 @@ class MoneyRepository(Protocol):
     def online_payments(self, provider: str | None = None) -> Sequence[OnlinePayment]: ...
 
 
+@dataclass(frozen=True)
+class ConversationState:
+    """Where a sender's conversation stands: their latest question not closed on the channel (expired ones
+    too), their latest request not undone, and the staff item holding one of the message's threads."""
+
+    open_question: PendingQuestion | None = None
+    last_applied: AppliedRequest | None = None
+    holding: StaffItem | None = None
+
+
 class AbstractUnitOfWork(ABC):
     """One transaction: `with uow: … uow.commit()`; leaving without commit rolls back."""
 
@@ -362,3 +374,38 @@ class AbstractUnitOfWork(ABC):
         """Remove the reservation of `child_id` on `day` and add the entry crediting it back (as stored)."""
         self.reservations.remove(child_id, day)
         return self.ledger.add(credit)
+
+    # Lookups of the message pipeline that an implementation may do in fewer round trips.
+
+    def registered_sender(self, channel: str, sender: str) -> tuple[Guardian, Household] | None:
+        """The guardian this address, number or chat belongs to, with their household; None when unknown.
+
+        Email addresses are compared lower-cased; a sender on another channel than email, SMS and
+        Telegram is looked up as an email address, then as a phone number. A database may find the
+        guardian and the whole household in one query.
+        """
+        households, address = self.households, sender.strip()
+        if channel == Channel.EMAIL:
+            guardian = households.guardian_by_email(address.lower())
+        elif channel == Channel.SMS:
+            guardian = households.guardian_by_phone(address)
+        elif channel == Channel.TELEGRAM:
+            guardian = households.guardian_by_telegram(address)
+        else:
+            guardian = households.guardian_by_email(address.lower()) or households.guardian_by_phone(address)
+        if guardian is None or guardian.household_id is None:
+            return None
+        household = households.get(guardian.household_id)
+        return (guardian, household) if household is not None else None
+
+    def conversation_state(
+        self, guardian_id: int | None, channel: str, thread_keys: Sequence[str], now: datetime
+    ) -> ConversationState:
+        """The guardian's open question on `channel` and last applied request (none without a guardian),
+        and the staff item holding one of `thread_keys` at `now`. A database may read them in one query."""
+        conversations = self.conversations
+        return ConversationState(
+            open_question=conversations.open_question(guardian_id, channel) if guardian_id is not None else None,
+            last_applied=conversations.last_applied(guardian_id) if guardian_id is not None else None,
+            holding=self.staff.holding(thread_keys, now) if thread_keys else None,
+        )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Executable, Row, Table, bindparam, select, update
+from sqlalchemy import Connection, Executable, Select, Table, bindparam, literal_column, select, true, update
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upsert_insert
 from core.db.pipeline_tables import applied_requests, pending_questions, sender_notices
 from core.db.rows import value_binds
+from core.db.staff import attached_to, holding_statement, staff_item
+from core.db.statements import run
 from core.messages import AppliedRequest, PendingQuestion
+from core.unit_of_work import ConversationState
 
 _q = pending_questions.c
 _OPEN_QUESTION = (
@@ -51,6 +55,23 @@ _RECORD_APPLIED = (
     .returning(applied_requests.c.id)
 )
 _notices: dict[str, Executable] = {}
+# A sender's conversation state in one query, side by side on one row (NULLs where there is none): the open
+# question (columns of `select(pending_questions)`), the last applied request, the staff item holding a thread.
+_ONE_ROW = select(literal_column("1").label("one")).subquery("one_row")
+_QUESTION_ROW = _OPEN_QUESTION.subquery("question")
+_APPLIED_ROW = _LAST_APPLIED.subquery("applied")
+_APPLIED_AT = len(pending_questions.c)
+_HOLDING_AT = _APPLIED_AT + len(applied_requests.c)
+_states: dict[str, Select[Any]] = {}
+
+
+def _state_statement(dialect: str) -> Select[Any]:
+    statement = _states.get(dialect)
+    if statement is None:
+        held = holding_statement(dialect).subquery("held")
+        joined = _ONE_ROW.outerjoin(_QUESTION_ROW, true()).outerjoin(_APPLIED_ROW, true()).outerjoin(held, true())
+        statement = _states[dialect] = select(*_QUESTION_ROW.c, *_APPLIED_ROW.c, *held.c).select_from(joined)
+    return statement
 
 
 def _notice_statement(connection: Connection) -> Executable:
@@ -72,19 +93,21 @@ def _prefixed(values: dict[str, Any]) -> dict[str, Any]:
     return {"new_" + name: value for name, value in values.items()}
 
 
-def pending_question(row: Row[Any]) -> PendingQuestion:
+def pending_question(row: Sequence[Any]) -> PendingQuestion:
+    """A question from the columns of `select(pending_questions)` (table order)."""
+    id_, guardian_id, channel, inbound_id, asked_at, expires_at, kind, options, pending, intent, asked, _ = row
     return PendingQuestion(
-        guardian_id=row.guardian_id,
-        channel=row.channel,
-        inbound_id=row.inbound_id,
-        asked_at=row.asked_at,
-        expires_at=row.expires_at,
-        kind=row.kind,
-        options=tuple(row.options),
-        pending=tuple(row.pending),
-        intent=row.intent,
-        questions_asked=row.questions_asked,
-        id=row.id,
+        guardian_id=guardian_id,
+        channel=channel,
+        inbound_id=inbound_id,
+        asked_at=aware_utc(asked_at),
+        expires_at=aware_utc(expires_at),
+        kind=kind,
+        options=tuple(options),
+        pending=tuple(pending),
+        intent=intent,
+        questions_asked=asked,
+        id=id_,
     )
 
 
@@ -103,14 +126,16 @@ def question_values(question: PendingQuestion) -> dict[str, Any]:
     }
 
 
-def applied_request(row: Row[Any]) -> AppliedRequest:
+def applied_request(row: Sequence[Any]) -> AppliedRequest:
+    """An applied request from the columns of `select(applied_requests)` (table order)."""
+    id_, guardian_id, inbound_id, applied_at, commands, undone = row
     return AppliedRequest(
-        guardian_id=row.guardian_id,
-        inbound_id=row.inbound_id,
-        applied_at=row.applied_at,
-        commands=tuple(row.commands),
-        undone=row.undone,
-        id=row.id,
+        guardian_id=guardian_id,
+        inbound_id=inbound_id,
+        applied_at=aware_utc(applied_at),
+        commands=tuple(commands),
+        undone=undone,
+        id=id_,
     )
 
 
@@ -154,6 +179,25 @@ class SqlConversationRepository:
     def last_applied(self, guardian_id: int) -> AppliedRequest | None:
         row = self._c().execute(_LAST_APPLIED, {"guardian_id": guardian_id}).first()
         return applied_request(row) if row is not None else None
+
+    def state(
+        self, guardian_id: int | None, channel: str, thread_keys: Sequence[str], now: datetime
+    ) -> ConversationState:
+        """`AbstractUnitOfWork.conversation_state` in one query (two when a staff item holds the thread)."""
+        connection = self._c()
+        params = {
+            "guardian_id": guardian_id,
+            "channel": channel,
+            "thread_keys": list(thread_keys),
+            "now": aware_utc(now),
+        }
+        row = run(connection, _state_statement(connection.dialect.name), params)[0]
+        question, applied, held = row[:_APPLIED_AT], row[_APPLIED_AT:_HOLDING_AT], row[_HOLDING_AT:]
+        return ConversationState(
+            open_question=pending_question(question) if question[0] is not None else None,
+            last_applied=applied_request(applied) if applied[0] is not None else None,
+            holding=staff_item(held, attached_to(connection, held[0])) if held[0] is not None else None,
+        )
 
     def mark_undone(self, request_id: int) -> None:
         self._update(applied_requests, request_id, undone=True)

@@ -6,12 +6,13 @@ import builtins
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, select, union, update
+from sqlalchemy import ColumnElement, FromClause, Join, Select, bindparam, delete, func, insert, select, union, update
 
 from core.canteen import MealType
 from core.db.rows import ConnectionGetter, TransactionCache
 from core.db.statements import run
 from core.db.tables import children, guardian_emails, guardian_phones, guardians, households
+from core.messages import Channel
 from core.model import Child, Guardian, Household
 
 _CHILD_BY_ID = select(children).where(children.c.id == bindparam("child_id"))
@@ -53,17 +54,51 @@ _GUARDIAN_BY_TELEGRAM = _guardian_rows(guardians.c.telegram_chat_id == bindparam
 # Children times guardian rows: a handful of rows, regrouped by `get`.
 _HOUSEHOLD_COLUMNS = 2
 _CHILD_COLUMNS_AT = _HOUSEHOLD_COLUMNS + len(_GUARDIAN_ROWS)
-_WHOLE_HOUSEHOLD = (
-    select(households.c.id, households.c.name, *_GUARDIAN_ROWS, *children.c)
-    .select_from(  # joins chained, not nested: SQLite would scan every guardian for a nested join
-        households.outerjoin(guardians, guardians.c.household_id == households.c.id)
+_WHOLE_HOUSEHOLD_COLUMNS = (households.c.id, households.c.name, *_GUARDIAN_ROWS, *children.c)
+_WHOLE_HOUSEHOLD_ORDER = (*_GUARDIAN_ORDER, children.c.id)
+
+
+def _with_members(start: FromClause) -> Join:
+    """`start` (the households, or a guardian's row joined to its household) with the household's guardians,
+    their addresses and its children; joins chained, not nested: SQLite would scan every guardian for a nested join."""
+    return (
+        start.outerjoin(guardians, guardians.c.household_id == households.c.id)
         .outerjoin(guardian_emails, guardian_emails.c.guardian_id == guardians.c.id)
         .outerjoin(guardian_phones, guardian_phones.c.guardian_id == guardians.c.id)
         .outerjoin(children, children.c.household_id == households.c.id)
     )
+
+
+_WHOLE_HOUSEHOLD = (
+    select(*_WHOLE_HOUSEHOLD_COLUMNS)
+    .select_from(_with_members(households))
     .where(households.c.id == bindparam("household_id"))
-    .order_by(*_GUARDIAN_ORDER, children.c.id)
+    .order_by(*_WHOLE_HOUSEHOLD_ORDER)
 )
+# The sender of a message and their whole household in one query: the sender's guardian id, then the
+# columns of `_WHOLE_HOUSEHOLD`. No row: no guardian has this address, number or chat.
+_SENDER = guardians.alias("sender")
+_SENDER_EMAIL = guardian_emails.alias("sender_email")
+_SENDER_PHONE = guardian_phones.alias("sender_phone")
+
+
+def _sender_household(start: FromClause, condition: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(_SENDER.c.id, *_WHOLE_HOUSEHOLD_COLUMNS)
+        .select_from(_with_members(start.join(households, households.c.id == _SENDER.c.household_id)))
+        .where(condition)
+        .order_by(*_WHOLE_HOUSEHOLD_ORDER)
+    )
+
+
+_SENDER_BY_EMAIL = _sender_household(
+    _SENDER_EMAIL.join(_SENDER, _SENDER.c.id == _SENDER_EMAIL.c.guardian_id),
+    _SENDER_EMAIL.c.address == bindparam("address"),
+)
+_SENDER_BY_PHONE = _sender_household(
+    _SENDER_PHONE.join(_SENDER, _SENDER.c.id == _SENDER_PHONE.c.guardian_id), _SENDER_PHONE.c.e164 == bindparam("e164")
+)
+_SENDER_BY_TELEGRAM = _sender_household(_SENDER, _SENDER.c.telegram_chat_id == bindparam("chat_id"))
 
 
 def _regroup(rows: Sequence[Sequence[Any]], offset: int = 0) -> list[Guardian]:
@@ -177,16 +212,44 @@ class SqlHouseholdRepository:
     def get(self, household_id: int) -> Household | None:
         """One household in one query: itself, its guardians with their addresses, and its children."""
         rows = run(self._c(), _WHOLE_HOUSEHOLD, {"household_id": household_id})
-        if not rows:
-            return None
-        household = Household(name=rows[0][1], id=rows[0][0])
-        household.guardians.extend(_regroup(rows, offset=_HOUSEHOLD_COLUMNS))
-        child_rows = {row[_CHILD_COLUMNS_AT]: tuple(row[_CHILD_COLUMNS_AT:]) for row in rows}
+        return self._whole_household(rows) if rows else None
+
+    def _whole_household(self, rows: Sequence[Sequence[Any]], offset: int = 0) -> Household:
+        """The household in rows holding the columns of `_WHOLE_HOUSEHOLD` from column `offset`; its
+        children are cached for the transaction."""
+        household = Household(name=rows[0][offset + 1], id=rows[0][offset])
+        household.guardians.extend(_regroup(rows, offset=offset + _HOUSEHOLD_COLUMNS))
+        at = offset + _CHILD_COLUMNS_AT
+        child_rows = {row[at]: tuple(row[at:]) for row in rows}
         cached = self._cache.children
         for child_id in sorted(k for k in child_rows if k is not None):
             cached[child_id] = child_rows[child_id]
             household.children.append(_child(child_rows[child_id]))
         return household
+
+    def registered_sender(self, channel: str, sender: str) -> tuple[Guardian, Household] | None:
+        """`AbstractUnitOfWork.registered_sender`: one query (two for a channel other than email, SMS and
+        Telegram, looked up as an email address, then as a phone number)."""
+        address = sender.strip()
+        by_email = (_SENDER_BY_EMAIL, {"address": normalise_email(address)})
+        by_phone = (_SENDER_BY_PHONE, {"e164": address})
+        lookups: tuple[tuple[Select[Any], dict[str, str]], ...] = (by_email, by_phone)
+        if channel == Channel.EMAIL:
+            lookups = (by_email,)
+        elif channel == Channel.SMS:
+            lookups = (by_phone,)
+        elif channel == Channel.TELEGRAM:
+            lookups = ((_SENDER_BY_TELEGRAM, {"chat_id": address}),)
+        rows: Sequence[Sequence[Any]] = ()
+        for statement, params in lookups:
+            rows = run(self._c(), statement, params)
+            if rows:
+                break
+        if not rows:
+            return None
+        household = self._whole_household(rows, offset=1)
+        guardian = next(g for g in household.guardians if g.id == rows[0][0])
+        return guardian, household
 
     def update(self, household: Household) -> None:
         """Save the household as given: guardians no longer listed are deleted (children never are,

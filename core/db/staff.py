@@ -7,11 +7,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, select, update
+from sqlalchemy import ColumnElement, Connection, Select, String, any_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc, maybe_utc, upsert_insert
 from core.db.pipeline_tables import staff_item_messages as m
 from core.db.pipeline_tables import staff_items as t
+from core.db.statements import run
 from core.messages import StaffItem, StaffItemStatus
 
 # The newest open item on one of the thread keys (an expanding IN list) whose hold has not ended.
@@ -25,22 +27,45 @@ _HOLDING = (
     .order_by(t.c.opened_at.desc(), t.c.id.desc())
     .limit(1)
 )
+# The same for PostgreSQL through the driver (core.db.statements): the thread keys as one array parameter.
+_HOLDING_ANY = (
+    select(t)
+    .where(
+        t.c.status == StaffItemStatus.OPEN.value,
+        t.c.thread_key == any_(bindparam("thread_keys", type_=ARRAY(String))),
+        t.c.hold_until.is_(None) | (t.c.hold_until >= bindparam("now")),
+    )
+    .order_by(t.c.opened_at.desc(), t.c.id.desc())
+    .limit(1)
+)
 _ATTACHED_TO_ONE = select(m.c.inbound_id).where(m.c.item_id == bindparam("item_id")).order_by(m.c.inbound_id)
 
 
-def staff_item(row: Row[Any], attached: Sequence[int]) -> StaffItem:
+def holding_statement(dialect: str) -> Select[Any]:
+    """`holding`'s query for a dialect, on parameters `thread_keys` (a list) and `now` (aware UTC)."""
+    return _HOLDING_ANY if dialect == "postgresql" else _HOLDING
+
+
+def attached_to(connection: Connection, item_id: int) -> list[int]:
+    """The inbound ids attached to one staff item, in order."""
+    return [row[0] for row in run(connection, _ATTACHED_TO_ONE, {"item_id": item_id})]
+
+
+def staff_item(row: Sequence[Any], attached: Sequence[int]) -> StaffItem:
+    """A staff item from the columns of `select(staff_items)` (table order)."""
+    id_, inbound_id, reason, opened_at, thread_key, hold_until, status, resolved_by, resolved_at, resolution = row
     return StaffItem(
-        inbound_id=row.inbound_id,
-        reason=row.reason,
-        opened_at=row.opened_at,
-        thread_key=row.thread_key,
-        hold_until=row.hold_until,
+        inbound_id=inbound_id,
+        reason=reason,
+        opened_at=aware_utc(opened_at),
+        thread_key=thread_key,
+        hold_until=maybe_utc(hold_until),
         attached=tuple(attached),
-        status=StaffItemStatus(row.status),
-        resolved_by=row.resolved_by,
-        resolved_at=row.resolved_at,
-        resolution=row.resolution,
-        id=row.id,
+        status=StaffItemStatus(status),
+        resolved_by=resolved_by,
+        resolved_at=maybe_utc(resolved_at),
+        resolution=resolution,
+        id=id_,
     )
 
 
@@ -86,11 +111,9 @@ class SqlStaffRepository:
         if not thread_keys:
             return None
         connection = self._c()
-        row = connection.execute(_HOLDING, {"thread_keys": list(thread_keys), "now": aware_utc(now)}).first()
-        if row is None:
-            return None
-        attached = connection.execute(_ATTACHED_TO_ONE, {"item_id": row.id}).scalars().all()
-        return staff_item(row, attached)
+        params = {"thread_keys": list(thread_keys), "now": aware_utc(now)}
+        rows = run(connection, holding_statement(connection.dialect.name), params)
+        return staff_item(rows[0], attached_to(connection, rows[0][0])) if rows else None
 
     def attach(self, item_id: int, inbound_id: int) -> None:
         """Attach a follow-up message (attaching it twice is harmless)."""

@@ -30,7 +30,7 @@ Rows = Sequence[Sequence[Any]]
 
 _CURSOR = "cantine_cursor"
 _TUPLES_OK = 2  # psycopg.pq.ExecStatus.TUPLES_OK: the statement returned rows
-_compiled: dict[tuple[int, type[Dialect]], tuple[Executable, str]] = {}
+_compiled: dict[tuple[int, type[Dialect]], tuple[Executable, str, dict[str, Any]]] = {}
 
 
 def utc(value: datetime) -> datetime:
@@ -47,12 +47,18 @@ def uses_driver(connection: Connection) -> bool:
 
 def sql_of(statement: Executable, dialect: Dialect) -> str:
     """The SQL text of `statement` for `dialect`, compiled once (the statements are module constants)."""
+    return _compile(statement, dialect)[1]
+
+
+def _compile(statement: Executable, dialect: Dialect) -> tuple[Executable, str, dict[str, Any]]:
+    """(statement, its SQL text, the values of its literal parameters: `limit(1)`, `column == "open"`…)."""
     key = (id(statement), type(dialect))
     cached = _compiled.get(key)
     if cached is None or cached[0] is not statement:
-        cached = (statement, str(statement.compile(dialect=dialect)))  # type: ignore[attr-defined]  # stubs: Executable lacks compile()
-        _compiled[key] = cached
-    return cached[1]
+        compiled: Any = statement.compile(dialect=dialect)  # type: ignore[attr-defined]  # stubs: Executable lacks compile()
+        literals = {name: value for name, value in compiled.params.items() if not compiled.binds[name].required}
+        cached = _compiled[key] = (statement, str(compiled), literals)
+    return cached
 
 
 def run(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> Rows:
@@ -66,7 +72,9 @@ def run(connection: Connection, statement: Executable, params: Mapping[str, Any]
         return result.all() if result.returns_rows else []
     assert connection.in_transaction(), "begin the SQLAlchemy transaction before running hot statements"
     dialect = connection.dialect
-    sql = sql_of(statement, dialect)
+    _, sql, literals = _compile(statement, dialect)
+    if literals:
+        params = literals | dict(params)
     proxied = connection.connection
     driver_connection: Any = proxied.driver_connection
     cursor = proxied.info.get(_CURSOR)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
@@ -34,8 +34,8 @@ from core.db.rows import CHILD_HOUSEHOLD, TransactionCache
 from core.db.staff import SqlStaffRepository
 from core.db.statements import run
 from core.db.tables import children, households
-from core.model import LedgerEntry, Reservation
-from core.unit_of_work import AbstractUnitOfWork
+from core.model import Guardian, Household, LedgerEntry, Reservation
+from core.unit_of_work import AbstractUnitOfWork, ConversationState
 
 _LOCK_HOUSEHOLD = select(households.c.id).where(households.c.id == bindparam("household_id")).with_for_update()
 # PostgreSQL: the children, their households locked in ascending id order (the rows are locked as sorted).
@@ -67,13 +67,15 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self._active = False
         self._dialect = ""
         self._cache = TransactionCache()
-        self.households = SqlHouseholdRepository(self._current_connection, self._cache)
+        self._households = SqlHouseholdRepository(self._current_connection, self._cache)
+        self.households = self._households
         self.reservations = SqlReservationRepository(self._current_connection, self._cache)
         self._ledger = SqlLedgerRepository(self._current_connection, self._cache)
         self.ledger = self._ledger
         self.inbox = SqlInboxRepository(self._current_connection)
         self.outbox = SqlOutboxRepository(self._current_connection)
-        self.conversations = SqlConversationRepository(self._current_connection)
+        self._conversations = SqlConversationRepository(self._current_connection)
+        self.conversations = self._conversations
         self.staff = SqlStaffRepository(self._current_connection)
         self.channels = SqlChannelStateRepository(self._current_connection)
         self.accounts = SqlStaffAccountRepository(self._current_connection)
@@ -220,3 +222,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         params = {"child_id": child_id, "day": day} | entry_values(credit)
         entry_id = run(self._current_connection(), UNBOOK, params)[0][0]
         return self._ledger.added(credit, entry_id)
+
+    def registered_sender(self, channel: str, sender: str) -> tuple[Guardian, Household] | None:
+        """The guardian and their whole household in one query (see SqlHouseholdRepository)."""
+        return self._households.registered_sender(channel, sender)
+
+    def conversation_state(
+        self, guardian_id: int | None, channel: str, thread_keys: Sequence[str], now: datetime
+    ) -> ConversationState:
+        """Question, last request and holding staff item in one query (see SqlConversationRepository)."""
+        return self._conversations.state(guardian_id, channel, thread_keys, now)

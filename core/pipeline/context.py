@@ -15,7 +15,7 @@ from core.pipeline.addressing import audience_for, canteen_of, reply_to
 from core.pipeline.config import PipelineConfig
 from core.pipeline.undo import correction_text
 from core.replies import Audience, Reply, ReplyComposer
-from core.unit_of_work import AbstractUnitOfWork
+from core.unit_of_work import AbstractUnitOfWork, ConversationState
 
 if TYPE_CHECKING:
     from nlu.model import Interpretation
@@ -56,24 +56,20 @@ class IntakeContext:
         return self.stored.message.sender
 
     @cached_property
+    def _sender(self) -> tuple[Guardian, Household] | None:
+        return self.uow.registered_sender(self.channel, self.sender)
+
+    @cached_property
     def guardian(self) -> Guardian | None:
         """The guardian this address, number or chat belongs to."""
-        households = self.uow.households
-        sender = self.sender.strip()
-        if self.channel == Channel.EMAIL:
-            return households.guardian_by_email(sender.lower())
-        if self.channel == Channel.SMS:
-            return households.guardian_by_phone(sender)
-        if self.channel == Channel.TELEGRAM:
-            return households.guardian_by_telegram(sender)
-        return households.guardian_by_email(sender.lower()) or households.guardian_by_phone(sender)
+        found = self._sender
+        return found[0] if found is not None else None
 
     @cached_property
     def household(self) -> Household | None:
-        guardian = self.guardian
-        if guardian is None or guardian.household_id is None:
-            return None
-        return self.uow.households.get(guardian.household_id)
+        """The guardian's household, with its children (looked up with the guardian)."""
+        found = self._sender
+        return found[1] if found is not None and self.guardian is not None else None
 
     @property
     def registered(self) -> Registered:
@@ -109,12 +105,15 @@ class IntakeContext:
         return nlu.parse(reading, self.canteen)
 
     @cached_property
+    def conversation(self) -> ConversationState:
+        """The sender's open question, last applied request and holding staff item, looked up together."""
+        guardian = self.guardian
+        return self.uow.conversation_state(guardian.id if guardian else None, self.channel, self.thread_keys, self.now)
+
+    @cached_property
     def open_question(self) -> PendingQuestion | None:
         """The guardian's unanswered question on this channel, unless it has expired."""
-        guardian = self.guardian
-        if guardian is None or guardian.id is None:
-            return None
-        question = self.uow.conversations.open_question(guardian.id, self.channel)
+        question = self.conversation.open_question
         if question is None or question.expires_at < self.now:
             return None
         return question
@@ -122,10 +121,7 @@ class IntakeContext:
     @cached_property
     def last_applied(self) -> AppliedRequest | None:
         """The sender's last applied request, if recent enough to undo or correct."""
-        guardian = self.guardian
-        if guardian is None or guardian.id is None:
-            return None
-        last = self.uow.conversations.last_applied(guardian.id)
+        last = self.conversation.last_applied
         if last is None or last.applied_at < self.now - self.config.undo_window:
             return None
         return last
@@ -170,8 +166,8 @@ class IntakeContext:
 
     @cached_property
     def holding_item(self) -> StaffItem | None:
-        keys = self.thread_keys
-        return self.uow.staff.holding(keys, self.now) if keys else None
+        """The open staff item holding this conversation, if any."""
+        return self.conversation.holding
 
     def already_known(self, name: str) -> Any:
         """A lazily looked-up value (interpretation, guardian, household) if it was needed, else None."""
