@@ -47,6 +47,8 @@ AREA_ROUTERS: tuple[str, ...] = (
     "bot.console.admin",
     "bot.console.family",
     "bot.console.day",
+    "bot.console.menus",
+    "bot.console.documents",
     "bot.console.statements",
     "bot.console.try_it",
 )
