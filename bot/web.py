@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from bot import sms
+from bot.payments_web import mount_payments, provider_from_settings
 from core.canteen import Canteen
 from core.clock import Clock
 from core.messages import Channel
@@ -98,6 +99,8 @@ def create_app(deps: WebDeps) -> FastAPI:
             return Response(status_code=403)
         stored = await deps.telegram(await request.body())
         return Response(status_code=200 if stored else 500)
+
+    mount_payments(app, provider_from_settings(deps.settings.payments), deps.uow_factory, deps.clock)
 
     from bot.console.app import mount_console  # here: the console's modules import WebDeps from this one
 
