@@ -174,9 +174,10 @@ def _worker_loop(url: str, bare: bool, barrier: Barrier, stop: Event, out: Any) 
     done: list[tuple[int, float]] = []
     barrier.wait()
     while True:
-        outcome = _bare_next(factory) if bare else worker.process_next()
+        stopping = stop.is_set()  # read before polling: set once every message is stored, so an empty poll
+        outcome = _bare_next(factory) if bare else worker.process_next()  # after it means nothing is left
         if outcome is None:
-            if stop.is_set():
+            if stopping:
                 break
             time.sleep(0.0005)
             continue
@@ -397,7 +398,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=1000)
     parser.add_argument(
-        "--messages", type=int, default=2000, help="messages in all, over every configuration and round"
+        "--messages",
+        type=int,
+        default=10000,
+        help="messages in all, over every configuration and round (default: about 550 per measured phase)",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
