@@ -15,6 +15,7 @@ from core.canteen import MealType
 from core.cli.channels import outgoing_channels
 from core.cli.context import AppContext, pass_app
 from core.cli.staff_account_cmd import ACCOUNT_COMMANDS
+from core.kitchen_sheet import KitchenSheetJob
 from core.messages import Channel, InboundMessage
 from core.pipeline.console import ConsoleSender
 from core.pipeline.delivery import Dispatcher
@@ -76,11 +77,13 @@ def worker_command(app: AppContext, once: bool, interval: float, no_delivery: bo
     """Process the inbox and deliver the outbox through the configured channels (printed where none is)."""
     worker = Worker(app.uow, app.canteens, app.clock)
     dispatcher = None if no_delivery else outgoing_channels(app).dispatcher(app)
+    kitchen = KitchenSheetJob(app.uow, app.canteens)  # the day sheet to each kitchen_email after the cut-off
     total = 0
     while True:
         batch = 100 if limit is None else min(100, limit - total)
         processed = worker.drain(limit=batch)
         total += processed
+        kitchen.run(app.now())
         if dispatcher is not None:
             dispatcher.deliver_due()
         if total == limit or (once and processed < batch):

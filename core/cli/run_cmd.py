@@ -15,6 +15,7 @@ from core.cli.context import AppContext, pass_app
 from core.cli.demo_cmd import seed_demo
 from core.cli.staff_account_cmd import ensure_demo_admin
 from core.cli.try_console import TryConsole
+from core.kitchen_sheet import KitchenSheetJob
 from core.pipeline.worker import Worker
 
 
@@ -62,8 +63,10 @@ def run_command(app: AppContext, sender: str | None, check: bool, interval: floa
 def _serve(app: AppContext, channels: Channels, stop: threading.Event, interval: float) -> None:
     worker = Worker(app.uow, app.canteens, app.clock)
     dispatcher = channels.dispatcher(app)
+    kitchen = KitchenSheetJob(app.uow, app.canteens)  # the day sheet to each kitchen_email after the cut-off
     while not stop.is_set():
         processed = worker.drain(limit=100)
+        kitchen.run(app.now())
         dispatcher.deliver_due()
         if not processed:
             stop.wait(interval)

@@ -10,11 +10,13 @@ from decimal import Decimal
 from core.agenda import Change, change_meal, week_grid
 from core.commands import RecordTopUp
 from core.db.unit_of_work import SqlAlchemyUnitOfWork
+from core.kitchen_sheet import KitchenSheetJob
 from core.messages import InboundMessage, MessageStatus
 from core.model import EntryKind, PaymentMethod
 from core.services import apply_command, day_sheet
 from tests.core.db.builders import NOW, STAFF, charge, household
 from tests.core.unit.builders import montval, zurich
+from tests.core.unit.test_queries_kitchen import with_kitchen
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
 MONDAY = date(2026, 11, 23)
@@ -82,3 +84,23 @@ def test_staff_override_after_the_cut_off_shows_on_the_day_sheet(uow_factory: Uo
     assert first is not None
     assert first.locked
     assert first.change is Change.RESERVE
+
+
+def test_kitchen_sheet_queued_once_on_sql(uow_factory: UowFactory) -> None:
+    canteens = {"montval": with_kitchen()}
+    with uow_factory() as uow:
+        family = uow.households.add(household())
+        uow.commit()
+    assert family.id
+    assert family.children[0].id
+    apply_command(RecordTopUp(family.id, Decimal("30"), PaymentMethod.CASH, STAFF), uow_factory(), canteens, NOW)
+    lea = family.children[0].id
+    assert change_meal(uow_factory(), canteens, zurich(2026, 11, 20), lea, MONDAY, Change.RESERVE, STAFF).done
+    after_cut_off = zurich(2026, 11, 23, 8, 30)
+    assert KitchenSheetJob(uow_factory, canteens).run(after_cut_off) == ["montval"]
+    assert KitchenSheetJob(uow_factory, canteens).run(after_cut_off) == []
+    with uow_factory() as uow:
+        (mail,) = uow.outbox.claim_due(after_cut_off, 10)
+    assert mail.recipient == "cuisine@montval.example"
+    assert "Repas du lundi 23.11 : 1 en tout." in mail.text
+    assert [a.filename for a in mail.attachments] == ["montval-2026-11-23.csv"]
