@@ -1,14 +1,33 @@
-"""The kitchen's day sheet as CSV: one row per plate, headers and meal names in the reader's language."""
+"""The kitchen's day sheet as CSV (headers and meals in the reader's language), and where menu warnings come from."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 
 from core import i18n
+from core.canteen import Canteen
 from core.queries import DaySheet
+from core.unit_of_work import AbstractUnitOfWork
 
 CSV_COLUMNS = ("day", "child", "household", "meal", "allergy_note", "warnings")
+
+# Where allergen warnings about the day's dishes come from (the menus area registers its own): each
+# source gets a unit-of-work factory, the canteen and the day, and returns child id -> warnings. The
+# console's day page and the kitchen email both read them.
+WarningSource = Callable[[Callable[[], AbstractUnitOfWork], Canteen, date], Mapping[int, Sequence[str]]]
+WARNING_SOURCES: list[WarningSource] = []
+
+
+def day_warnings(uow_factory: Callable[[], AbstractUnitOfWork], canteen: Canteen, day: date) -> dict[int, list[str]]:
+    """Every warning source's warnings for the day, merged per child."""
+    merged: dict[int, list[str]] = {}
+    for source in WARNING_SOURCES:
+        for child_id, warnings in source(uow_factory, canteen, day).items():
+            merged.setdefault(child_id, []).extend(warnings)
+    return merged
 
 
 def sheet_csv(sheet: DaySheet, language: str) -> str:

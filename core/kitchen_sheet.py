@@ -9,7 +9,7 @@ from datetime import date, datetime
 from core import i18n, rules
 from core.calendar import ServiceCalendar
 from core.canteen import Canteen, MealType
-from core.day_sheet import csv_filename, sheet_csv
+from core.day_sheet import csv_filename, day_warnings, sheet_csv
 from core.messages import Attachment, Channel, OutgoingMessage
 from core.queries import DaySheet, day_sheet
 from core.unit_of_work import AbstractUnitOfWork
@@ -75,7 +75,7 @@ class KitchenSheetJob:
 
     uow_factory: Callable[[], AbstractUnitOfWork]
     canteens: Mapping[str, Canteen]
-    warnings: Warnings | None = None
+    warnings: Warnings | None = None  # None: the registered sources (core.day_sheet.WARNING_SOURCES)
     done: dict[str, date] = field(default_factory=dict)
 
     def run(self, now: datetime) -> list[str]:
@@ -92,7 +92,7 @@ class KitchenSheetJob:
         return queued
 
     def _queue(self, canteen: Canteen, address: str, day: date, now: datetime) -> bool:
-        warnings = self.warnings(canteen, day) if self.warnings else None
+        warnings = self.warnings(canteen, day) if self.warnings else day_warnings(self.uow_factory, canteen, day)
         sheet = day_sheet(self.uow_factory(), canteen, day, warnings)
         language = canteen.languages[0] if canteen.languages else i18n.FALLBACK
         subject, text = sheet_email(sheet, canteen, language)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated
@@ -13,20 +12,16 @@ from fastapi.responses import HTMLResponse
 from bot.console.context import CONSOLE_PREFIX, web_deps
 from bot.console.templating import page_language, render
 from bot.web import WebDeps
+from core import day_sheet as warning_registry
 from core import i18n
 from core.calendar import DayStatus, ServiceCalendar
 from core.canteen import Canteen, MealType
-from core.day_sheet import csv_filename, sheet_csv
+from core.day_sheet import csv_filename, day_warnings, sheet_csv
 from core.queries import DaySheet, day_sheet
-from core.unit_of_work import AbstractUnitOfWork
 
 router = APIRouter()
 NAV = (("pages.nav.day", f"{CONSOLE_PREFIX}/day", "staff"),)
-
-# Where allergen warnings about the day's dishes come from (the menus area appends its own):
-# each source gets a unit-of-work factory, the canteen and the day, and returns child id → warnings.
-WarningSource = Callable[[Callable[[], AbstractUnitOfWork], Canteen, date], Mapping[int, Sequence[str]]]
-WARNING_SOURCES: list[WarningSource] = []
+WARNING_SOURCES = warning_registry.WARNING_SOURCES  # the same list as core.day_sheet's (kept for older callers)
 
 
 class SheetRequestError(ValueError):
@@ -46,15 +41,6 @@ class SheetPage:
     day: date
     status: DayStatus
     sheet: DaySheet
-
-
-def day_warnings(uow_factory: Callable[[], AbstractUnitOfWork], canteen: Canteen, day: date) -> dict[int, list[str]]:
-    """Every warning source's warnings for the day, merged per child."""
-    merged: dict[int, list[str]] = {}
-    for source in WARNING_SOURCES:
-        for child_id, warnings in source(uow_factory, canteen, day).items():
-            merged.setdefault(child_id, []).extend(warnings)
-    return merged
 
 
 def main_canteen(deps: WebDeps) -> Canteen:

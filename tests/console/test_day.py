@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from bot.console import day as day_area
+from core import day_sheet as day_sheet_module
 from core.agenda import Change, change_meal
 from core.canteen import Canteen
 from core.model import Source
@@ -57,7 +57,7 @@ def test_late_cancellation_and_menu_warnings(pages: PagesClient, monkeypatch: py
         assert (canteen.id, day) == ("montval", TUESDAY)
         return {basile.id: ["arachides dans la sauce"]} if basile.id else {}
 
-    monkeypatch.setattr(day_area, "WARNING_SOURCES", [warnings, warnings])
+    monkeypatch.setattr(day_sheet_module, "WARNING_SOURCES", [warnings, warnings])
     text = pages.client.get("/console/day", params={"date": "2026-11-24"}).text
     assert '<td class="count" id="sheet-total">3</td>' in text
     assert "Annulés après le délai" in text
@@ -66,7 +66,7 @@ def test_late_cancellation_and_menu_warnings(pages: PagesClient, monkeypatch: py
     assert "Alertes du menu" not in text  # Basile's plate is cancelled: his warning has no line to show on
     arielle = pages.family("Dupont").child_named("Arielle")
     assert arielle is not None
-    monkeypatch.setattr(day_area, "WARNING_SOURCES", [lambda *_: {arielle.id: ["arachides: satay"]}])
+    monkeypatch.setattr(day_sheet_module, "WARNING_SOURCES", [lambda *_: {arielle.id: ["arachides: satay"]}])
     warned = pages.client.get("/console/day", params={"date": "2026-11-24"}).text
     assert '<td class="warning-text">arachides: satay</td>' in warned
 
@@ -101,11 +101,11 @@ def test_defaults_no_service_and_bad_requests(pages: PagesClient) -> None:
 
 @pytest.fixture
 def no_sources() -> Iterator[None]:
-    saved = list(day_area.WARNING_SOURCES)
+    saved = list(day_sheet_module.WARNING_SOURCES)
     yield
-    day_area.WARNING_SOURCES[:] = saved
+    day_sheet_module.WARNING_SOURCES[:] = saved
 
 
 def test_day_warnings_merge_every_source(no_sources: None) -> None:
-    day_area.WARNING_SOURCES[:] = [lambda *_: {1: ["a"]}, lambda *_: {1: ["b"], 2: ["c"]}]
-    assert day_area.day_warnings(lambda: None, None, TUESDAY) == {1: ["a", "b"], 2: ["c"]}  # type: ignore[arg-type,return-value]  # the sources ignore them
+    day_sheet_module.WARNING_SOURCES[:] = [lambda *_: {1: ["a"]}, lambda *_: {1: ["b"], 2: ["c"]}]
+    assert day_sheet_module.day_warnings(lambda: None, None, TUESDAY) == {1: ["a", "b"], 2: ["c"]}  # type: ignore[arg-type,return-value]  # the sources ignore them

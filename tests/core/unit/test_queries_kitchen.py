@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
+from core import day_sheet
 from core.agenda import Change, change_meal
 from core.canteen import Canteen, parse_canteen
 from core.commands import ReserveMeal
@@ -82,3 +85,13 @@ def test_no_kitchen_address_no_mail() -> None:
     uow, _ = seeded()
     assert KitchenSheetJob(lambda: uow, {"montval": montval()}).run(zurich(2026, 11, 2, 12, 0)) == []
     assert outbox(uow) == []
+
+
+def test_registered_warning_sources_reach_the_mail(monkeypatch: pytest.MonkeyPatch) -> None:
+    canteens = {"montval": with_kitchen()}
+    uow, family = seeded(Decimal("50"))
+    tom = child_id(family, "Tom")
+    apply_commands([ReserveMeal(tom, MON, SRC)], uow, canteens, zurich(2026, 10, 26))
+    monkeypatch.setattr(day_sheet, "WARNING_SOURCES", [lambda *_: {tom: ["sésame"]}])
+    assert KitchenSheetJob(lambda: uow, canteens).run(zurich(2026, 11, 2, 9, 0)) == ["montval"]
+    assert "- Tom (Dupont, menu spécial) : peanuts; sésame" in outbox(uow)[0].text
