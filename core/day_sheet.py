@@ -9,6 +9,7 @@ from datetime import date
 
 from core import i18n
 from core.canteen import Canteen
+from core.menu_service import day_sheet_warnings
 from core.queries import DaySheet
 from core.unit_of_work import AbstractUnitOfWork
 
@@ -18,7 +19,7 @@ CSV_COLUMNS = ("day", "child", "household", "meal", "allergy_note", "warnings")
 # source gets a unit-of-work factory, the canteen and the day, and returns child id -> warnings. The
 # console's day page and the kitchen email both read them.
 WarningSource = Callable[[Callable[[], AbstractUnitOfWork], Canteen, date], Mapping[int, Sequence[str]]]
-WARNING_SOURCES: list[WarningSource] = []
+WARNING_SOURCES: list[WarningSource] = [day_sheet_warnings]  # the menus' allergen warnings
 
 
 def day_warnings(uow_factory: Callable[[], AbstractUnitOfWork], canteen: Canteen, day: date) -> dict[int, list[str]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
+from core import i18n
 from core.calendar import ServiceCalendar
 from core.canteen import Canteen
-from core.menus import MenuDay, copy_week, week_of
+from core.menus import MenuDay, allergy_warnings, copy_week, week_of
 from core.unit_of_work import AbstractUnitOfWork
 
 
@@ -61,3 +62,25 @@ def week_menus(uow_factory: Callable[[], AbstractUnitOfWork], canteen_id: str, d
     monday, sunday = week_of(day)
     with uow_factory() as uow:
         return list(uow.menus.between(canteen_id, monday, sunday))
+
+
+def day_sheet_warnings(
+    uow_factory: Callable[[], AbstractUnitOfWork], canteen: Canteen, day: date
+) -> dict[int, list[str]]:
+    """For the kitchen's day sheet (a core.day_sheet warning source): per booked child with an allergy note,
+    the allergens its note names in the dishes of the booked meal type ("arachides: Poulet satay"), in the
+    canteen's first language."""
+    language = canteen.default_language
+    warned: dict[int, list[str]] = {}
+    with uow_factory() as uow:
+        menu = uow.menus.get_day(canteen.id, day)
+        if menu is None:
+            return warned
+        booked = {reservation.child_id: reservation.meal for reservation in uow.reservations.for_day(canteen.id, day)}
+        for child in uow.households.children_of_canteen(canteen.id):
+            if child.id is None or child.id not in booked or not child.allergy_note.strip():
+                continue
+            for warning in allergy_warnings(child.allergy_note, menu, booked[child.id]):
+                allergen = i18n.message(language, f"menus.allergen.{warning.allergen.value}")
+                warned.setdefault(child.id, []).append(f"{allergen}: {warning.dish}")
+    return warned

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated
@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
-from bot.console import day as day_area
 from bot.console.auth import StaffUser, current_staff
 from bot.console.context import CONSOLE_PREFIX, web_deps
 from bot.console.templating import page_language, render
@@ -22,8 +21,7 @@ from core.canteen import Canteen, MealType
 from core.menu_import import MenuRowError, parse_allergens, parse_menu_file
 from core.menu_replies import allergen_names
 from core.menu_service import copy_previous_week, save_menus, week_menus
-from core.menus import Allergen, Dish, MenuDay, allergy_warnings, week_of
-from core.unit_of_work import AbstractUnitOfWork
+from core.menus import Allergen, Dish, MenuDay, week_of
 
 router = APIRouter()
 NAV = (("menus.console.nav", f"{CONSOLE_PREFIX}/menus", "staff"),)
@@ -306,26 +304,3 @@ async def save_day(
         deps.uow_factory(), [MenuDay(chosen.id, when, tuple(dishes), note)], deps.clock.now(), staff.account.username
     )
     return RedirectResponse(_week_url(chosen, week_of(when)[0], saved="1"), status_code=303)
-
-
-def menu_warnings(uow_factory: Callable[[], AbstractUnitOfWork], canteen: Canteen, day: date) -> dict[int, list[str]]:
-    """For the day sheet: per booked child with an allergy note, the allergens its note names in the dishes of
-    the booked meal type ("arachides: Poulet satay"), in the canteen's first language."""
-    language = canteen.default_language
-    warned: dict[int, list[str]] = {}
-    with uow_factory() as uow:
-        menu = uow.menus.get_day(canteen.id, day)
-        if menu is None:
-            return warned
-        booked = {reservation.child_id: reservation.meal for reservation in uow.reservations.for_day(canteen.id, day)}
-        for child in uow.households.children_of_canteen(canteen.id):
-            if child.id is None or child.id not in booked or not child.allergy_note.strip():
-                continue
-            for warning in allergy_warnings(child.allergy_note, menu, booked[child.id]):
-                allergen = i18n.message(language, f"menus.allergen.{warning.allergen.value}")
-                warned.setdefault(child.id, []).append(f"{allergen}: {warning.dish}")
-    return warned
-
-
-if menu_warnings not in day_area.WARNING_SOURCES:
-    day_area.WARNING_SOURCES.append(menu_warnings)
