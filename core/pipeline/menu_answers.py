@@ -18,6 +18,7 @@ from core.replies import Reply
 
 # Before this local time a question without a day is about today's menu, after it about the next service day.
 TODAY_UNTIL = time(14, 0)
+MAX_MENU_DAYS = 10  # service days answered at most (a message stays readable, an SMS short)
 
 
 def default_menu_day(ctx: IntakeContext) -> date:
@@ -38,6 +39,9 @@ def answer_menu(ctx: IntakeContext) -> MessageStatus:
         start, end = reading.period.start, reading.period.end
     else:
         start = end = default_menu_day(ctx)
+    days = ServiceCalendar(canteen).service_days(start, end)
+    if len(days) > MAX_MENU_DAYS:  # "le menu du mois": the first two weeks, the rest when asked
+        end = days[MAX_MENU_DAYS - 1]
     menus = {menu.day: menu for menu in ctx.uow.menus.between(canteen.id, start, end)}
     household = ctx.registered.household
     meals = sorted({child.default_meal for child in household.children}, key=list(MealType).index) or [MealType.NORMAL]

@@ -12,7 +12,7 @@ from core.documents import new_document
 from core.menus import Allergen, Dish, MenuDay
 from core.messages import Channel, MessageStatus
 from core.unit_of_work import AbstractUnitOfWork
-from nlu.model import Interpretation
+from nlu.model import Interpretation, Period
 from tests.fakes import FakeUnitOfWork
 from tests.pipeline.road import Road, matched
 
@@ -243,3 +243,12 @@ def test_without_an_email_address_the_parent_is_told(road: Road) -> None:
         "Nous n'avons pas d'adresse e-mail pour vous envoyer Règlement de la cantine."
     )
     assert [reply.channel for reply in road.replies_to(stored)] == [Channel.SMS]
+
+
+def test_a_long_period_is_cut_to_ten_service_days(road: Road, monkeypatch: pytest.MonkeyPatch) -> None:
+    period = Period(date(2026, 11, 30), date(2027, 1, 31))
+    _reading(monkeypatch, Interpretation("menu", "auto", period=period))
+    lines = road.last_reply(road.send(CLAIRE_SMS, "menu du mois ?")).split("\n")
+    assert len(lines) == 10
+    assert lines[0].startswith("Lu 30.11: ")
+    assert lines[-1].startswith("Ma 15.12: ")
