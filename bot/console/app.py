@@ -50,6 +50,7 @@ AREA_ROUTERS: tuple[str, ...] = (
     "bot.console.menus",
     "bot.console.documents",
     "bot.console.statements",
+    "bot.console.money",
     "bot.console.try_it",
 )
 

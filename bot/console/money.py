@@ -1,0 +1,309 @@
+"""Console money pages: the cash desk with printable receipts, the refunds queue, and unmatched bank payments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from bot.console.auth import StaffUser, current_staff
+from bot.console.context import CONSOLE_PREFIX, web_deps
+from bot.console.templating import page_language, render
+from bot.web import WebDeps
+from core import i18n
+from core.canteen import Canteen
+from core.model import EntryKind, Household, PaymentMethod
+from core.money_services import MoneyError, approve_refund, assign_bank_payment, record_cash, refuse_refund
+from core.payments import BankPaymentStatus
+from core.refunds import RefundStatus, format_iban
+from core.rules import amount_problem
+from statements.bank_import import ImportReport, canteen_resolver, import_bank_file
+from statements.camt import CamtError
+from statements.pain001 import Debtor, PainError
+from statements.refund_export import export_refunds, refunds_to_pay
+
+router = APIRouter()
+NAV = (("money.console.nav", f"{CONSOLE_PREFIX}/money", "staff"),)
+MONEY = f"{CONSOLE_PREFIX}/money"
+MAX_BANK_FILE = 10 * 1024 * 1024
+
+Deps = Annotated[WebDeps, Depends(web_deps)]
+Staff = Annotated[StaffUser, Depends(current_staff)]
+
+
+def _currency(deps: WebDeps) -> str:
+    return next(iter(deps.canteens.values())).currency if deps.canteens else "CHF"
+
+
+def _canteen_of(deps: WebDeps, household: Household) -> Canteen | None:
+    for child in household.children:
+        if child.canteen_id in deps.canteens:
+            return deps.canteens[child.canteen_id]
+    return next(iter(deps.canteens.values()), None)
+
+
+def _t(request: Request, key: str, **params: object) -> str:
+    return i18n.message(page_language(request), f"money.console.{key}", **params)
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip().replace(",", ".").replace("'", ""))
+    except InvalidOperation:
+        return None
+    return value if amount_problem(value) is None else None
+
+
+# --- Cash desk -------------------------------------------------------------------------------------------
+
+
+def _cash_page(
+    request: Request, deps: WebDeps, q: str, household_id: int | None, status_code: int = 200, **extra: Any
+) -> Response:
+    with deps.uow_factory() as uow:
+        found = list(uow.households.search(q))[:20] if q.strip() else []
+        chosen = uow.households.get(household_id) if household_id is not None else None
+        balance = uow.ledger.balance(chosen.id) if chosen is not None and chosen.id is not None else None
+    values: dict[str, Any] = {"error": None, "amount": "", "memo": ""}
+    values.update(extra)
+    return render(
+        request,
+        "money/cash.html",
+        status_code=status_code,
+        tab="cash",
+        q=q,
+        found=found,
+        chosen=chosen,
+        balance=balance,
+        currency=_currency(deps),
+        **values,
+    )
+
+
+@router.get("/money", response_class=HTMLResponse)
+def cash_page(request: Request, deps: Deps, q: str = "", household: int | None = None) -> Response:
+    """Find a family, then record the cash it hands over."""
+    return _cash_page(request, deps, q, household)
+
+
+@router.post("/money/cash", response_class=HTMLResponse)
+def cash_submit(
+    request: Request,
+    staff: Staff,
+    deps: Deps,
+    household_id: Annotated[int, Form()],
+    amount: Annotated[str, Form()],
+    memo: Annotated[str, Form()] = "",
+) -> Response:
+    """Record a cash top-up, then show its receipt (POST then redirect: a reload records nothing twice)."""
+    value = _amount(amount)
+    if value is None:
+        error = _t(request, "error.amount", amount=amount)
+        return _cash_page(request, deps, "", household_id, 400, error=error, amount=amount, memo=memo)
+    with deps.uow_factory() as uow:
+        try:
+            entry = record_cash(uow, household_id, value, deps.clock.now(), staff.username, memo.strip()[:200])
+        except MoneyError:
+            raise HTTPException(404, f"no family {household_id}") from None
+        uow.commit()
+    return RedirectResponse(f"{MONEY}/receipts/{entry.id}", status_code=303)
+
+
+@router.get("/money/receipts/{entry_id}", response_class=HTMLResponse)
+def receipt(request: Request, deps: Deps, entry_id: int) -> Response:
+    """A printable receipt of a cash top-up: number, date, family, amount, who took it, balance after."""
+    with deps.uow_factory() as uow:
+        entry = uow.ledger.get(entry_id)
+        if entry is None or entry.kind is not EntryKind.TOPUP or entry.method is not PaymentMethod.CASH:
+            raise HTTPException(404, f"no cash receipt {entry_id}")
+        household = uow.households.get(entry.household_id)
+        entries = uow.ledger.entries(entry.household_id)
+    balance_after = sum((e.amount for e in entries if e.id is not None and e.id <= entry_id), Decimal("0.00"))
+    canteen = _canteen_of(deps, household) if household is not None else None
+    return render(
+        request,
+        "money/receipt.html",
+        entry=entry,
+        household=household,
+        canteen=canteen,
+        balance_after=balance_after,
+        currency=canteen.currency if canteen else _currency(deps),
+        zone=str(canteen.zone) if canteen else None,
+    )
+
+
+# --- Refunds ---------------------------------------------------------------------------------------------
+
+
+def _refunds_page(
+    request: Request, deps: WebDeps, status_code: int = 200, error: str | None = None, message: str | None = None
+) -> Response:
+    with deps.uow_factory() as uow:
+        requests = list(uow.money.refunds())
+        names = {r.household_id: _name(uow.households.get(r.household_id)) for r in requests}
+        waiting = [r for r in requests if r.status is RefundStatus.REQUESTED]
+        balances = {r.household_id: uow.ledger.balance(r.household_id) for r in waiting}
+        to_pay = refunds_to_pay(uow)
+    decided = [r for r in reversed(requests) if r.status is not RefundStatus.REQUESTED][:50]
+    payments = deps.settings.payments
+    return render(
+        request,
+        "money/refunds.html",
+        status_code=status_code,
+        tab="refunds",
+        waiting=waiting,
+        decided=decided,
+        names=names,
+        balances=balances,
+        to_pay=to_pay,
+        export_ready=bool(payments.refund_account_name and payments.refund_account_iban),
+        format_iban=format_iban,
+        currency=_currency(deps),
+        error=error,
+        message=message,
+    )
+
+
+def _name(household: Household | None) -> str:
+    return household.name if household is not None else "?"
+
+
+@router.get("/money/refunds", response_class=HTMLResponse)
+def refunds_page(request: Request, deps: Deps, done: str | None = None) -> Response:
+    """Requests waiting for a decision (oldest first), what is approved but not yet paid, then the decided ones."""
+    return _refunds_page(request, deps, message=_done(request, done))
+
+
+def _done(request: Request, done: str | None) -> str | None:
+    """The confirmation of the action just done (after its redirect), if `done` names one."""
+    return _t(request, f"done.{done}") if done in ("approved", "refused", "assigned") else None
+
+
+@router.post("/money/refunds/{request_id}/approve", response_class=HTMLResponse)
+def refund_approve(request: Request, staff: Staff, deps: Deps, request_id: int) -> Response:
+    """Approve: the refund is booked (never beyond the balance) and the family is told."""
+    problem: str | None = None
+    with deps.uow_factory() as uow:
+        try:
+            approve_refund(uow, request_id, staff.username, deps.clock.now(), deps.canteens)
+            uow.commit()
+        except MoneyError as error:
+            problem = str(error)
+    if problem is not None:  # shown once the transaction is over (SQLite: one writer at a time)
+        return _refunds_page(request, deps, 409, _t(request, "error.refused_action", detail=problem))
+    return RedirectResponse(f"{MONEY}/refunds?done=approved", status_code=303)
+
+
+@router.post("/money/refunds/{request_id}/refuse", response_class=HTMLResponse)
+def refund_refuse(
+    request: Request, staff: Staff, deps: Deps, request_id: int, reason: Annotated[str, Form()] = ""
+) -> Response:
+    """Refuse with a reason the family reads; nothing is booked."""
+    if not reason.strip():
+        return _refunds_page(request, deps, 400, _t(request, "error.reason"))
+    problem: str | None = None
+    with deps.uow_factory() as uow:
+        try:
+            refuse_refund(uow, request_id, staff.username, reason.strip()[:500], deps.clock.now(), deps.canteens)
+            uow.commit()
+        except MoneyError as error:
+            problem = str(error)
+    if problem is not None:
+        return _refunds_page(request, deps, 409, _t(request, "error.refused_action", detail=problem))
+    return RedirectResponse(f"{MONEY}/refunds?done=refused", status_code=303)
+
+
+@router.post("/money/refunds/export")
+def refund_export(request: Request, deps: Deps) -> Response:
+    """The pain.001 file of the approved refunds not yet paid, for the bank; they are marked exported."""
+    payments = deps.settings.payments
+    debtor = Debtor(payments.refund_account_name, payments.refund_account_iban, payments.refund_account_bic)
+    now = deps.clock.now()
+    document = b""
+    problem: str | None = None
+    with deps.uow_factory() as uow:
+        try:
+            document, _ = export_refunds(uow, debtor, now, now.date() + timedelta(days=1))
+            uow.commit()
+        except PainError as error:
+            problem = str(error)
+    if problem is not None:
+        return _refunds_page(request, deps, 409, _t(request, "error.refused_action", detail=problem))
+    filename = f"refunds-{now:%Y%m%d-%H%M%S}.xml"
+    return Response(
+        document, media_type="application/xml", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+# --- Bank payments ---------------------------------------------------------------------------------------
+
+
+def _bank_page(
+    request: Request,
+    deps: WebDeps,
+    status_code: int = 200,
+    error: str | None = None,
+    report: ImportReport | None = None,
+    message: str | None = None,
+) -> Response:
+    with deps.uow_factory() as uow:
+        unmatched = list(uow.money.bank_payments(BankPaymentStatus.UNMATCHED))
+        families = sorted(uow.households.list(), key=lambda h: h.name.casefold())
+    return render(
+        request,
+        "money/bank.html",
+        status_code=status_code,
+        tab="bank",
+        unmatched=unmatched,
+        families=families,
+        currency=_currency(deps),
+        error=error,
+        report=report,
+        message=message,
+    )
+
+
+@router.get("/money/bank", response_class=HTMLResponse)
+def bank_page(request: Request, deps: Deps, done: str | None = None) -> Response:
+    """Bank credits no family's reference matched, to assign; and a bank file to import."""
+    return _bank_page(request, deps, message=_done(request, done))
+
+
+@router.post("/money/bank/{payment_id}/assign", response_class=HTMLResponse)
+def bank_assign(
+    request: Request, staff: Staff, deps: Deps, payment_id: int, household_id: Annotated[int, Form()]
+) -> Response:
+    """Book an unmatched credit for the family a person recognised."""
+    problem: str | None = None
+    with deps.uow_factory() as uow:
+        try:
+            assign_bank_payment(uow, payment_id, household_id, staff.username, deps.clock.now())
+            uow.commit()
+        except MoneyError as error:
+            problem = str(error)
+    if problem is not None:
+        return _bank_page(request, deps, 409, _t(request, "error.refused_action", detail=problem))
+    return RedirectResponse(f"{MONEY}/bank?done=assigned", status_code=303)
+
+
+@router.post("/money/bank/import", response_class=HTMLResponse)
+async def bank_import(request: Request, deps: Deps, bank_file: UploadFile) -> Response:
+    """Import a camt.054 / camt.053 file: matched credits are booked once, the others listed here."""
+    data = await bank_file.read(MAX_BANK_FILE + 1)
+    name = bank_file.filename or "bank-file.xml"
+    if len(data) > MAX_BANK_FILE:
+        return _bank_page(request, deps, 413, _t(request, "error.too_big"))
+    resolve = canteen_resolver(deps.canteens)
+
+    def run() -> ImportReport:
+        return import_bank_file(deps.uow_factory(), data, name, resolve, deps.clock.now(), _currency(deps))
+
+    try:
+        report = await run_in_threadpool(run)
+    except CamtError as error:
+        return _bank_page(request, deps, 400, _t(request, "error.bank_file", detail=str(error)))
+    return await run_in_threadpool(_bank_page, request, deps, 200, None, report)
