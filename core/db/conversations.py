@@ -13,7 +13,7 @@ from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upser
 from core.db.pipeline_tables import applied_requests, pending_questions, sender_notices
 from core.db.rows import value_binds
 from core.db.staff import attached_to, holding_statement, staff_item
-from core.db.statements import run
+from core.db.statements import json_param, run
 from core.messages import AppliedRequest, PendingQuestion
 from core.unit_of_work import ConversationState
 
@@ -157,7 +157,11 @@ class SqlConversationRepository:
         if question_id is not None:
             self._update(pending_questions, question_id, **values)
         else:
-            question_id = self._c().execute(_ADD_QUESTION, _prefixed(values)).scalar_one()
+            connection = self._c()
+            params = _prefixed(values)
+            params["new_options"] = json_param(connection, values["options"])
+            params["new_pending"] = json_param(connection, values["pending"])
+            question_id = run(connection, _ADD_QUESTION, params)[0][0]
         return PendingQuestion(
             **{**values, "options": tuple(values["options"]), "pending": tuple(values["pending"])}, id=question_id
         )
@@ -173,7 +177,9 @@ class SqlConversationRepository:
             "commands": json_value(list(request.commands)),
             "undone": request.undone,
         }
-        request_id = self._c().execute(_RECORD_APPLIED, _prefixed(values)).scalar_one()
+        connection = self._c()
+        params = _prefixed(values) | {"new_commands": json_param(connection, values["commands"])}
+        request_id = run(connection, _RECORD_APPLIED, params)[0][0]
         return replace(request, id=request_id, applied_at=values["applied_at"], commands=tuple(values["commands"]))
 
     def last_applied(self, guardian_id: int) -> AppliedRequest | None:

@@ -6,12 +6,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upsert_insert
 from core.db.pipeline_tables import inbound_messages as t
 from core.db.rows import value_binds
-from core.db.statements import run
+from core.db.statements import json_param, run
 from core.messages import InboundMessage, MessageStatus, RuleHit, StoredMessage
 
 # The oldest pending message nobody else holds: FOR UPDATE SKIP LOCKED on PostgreSQL (a concurrent claimer
@@ -27,7 +27,8 @@ _OLDEST_PENDING = (
 )
 _CLAIM = update(t).where(t.c.id == _OLDEST_PENDING).values(attempts=t.c.attempts + 1).returning(*t.c)
 _FINISHED = ("status", "hits", "processed_at", "guardian_id", "household_id", "interpretation")
-_FINISH = update(t).where(t.c.id == bindparam("message_id")).values(value_binds(t, _FINISHED, "new_"))
+_FINISH = update(t).where(t.c.id == bindparam("message_id")).values(value_binds(t, _FINISHED, "new_")).returning(t.c.id)
+_AT = {column.key: index for index, column in enumerate(t.c)}  # positions in a row of `select(t)`
 _COUNT_FROM = (
     select(func.count())
     .select_from(t)
@@ -61,30 +62,33 @@ def hits_of(value: Sequence[Mapping[str, Any]]) -> tuple[RuleHit, ...]:
     return tuple(RuleHit(hit["rule"], bool(hit["matched"]), hit.get("note", "")) for hit in value)
 
 
-def stored_message(row: Row[Any]) -> StoredMessage:
+def stored_message(row: Sequence[Any]) -> StoredMessage:
+    """A stored message from the columns of `select(inbound_messages)` (table order)."""
+    at = _AT
     message = InboundMessage(
-        channel=row.channel,
-        external_id=row.external_id,
-        sender=row.sender,
-        recipient=row.recipient,
-        text=row.text,
-        received_at=row.received_at,
-        subject=row.subject,
-        raw=bytes(row.raw),
-        thread_ids=tuple(row.thread_ids),
-        signals=frozenset(row.signals),
-        signal_notes=dict(row.signal_notes),
+        channel=row[at["channel"]],
+        external_id=row[at["external_id"]],
+        sender=row[at["sender"]],
+        recipient=row[at["recipient"]],
+        text=row[at["text"]],
+        received_at=aware_utc(row[at["received_at"]]),
+        subject=row[at["subject"]],
+        raw=bytes(row[at["raw"]]),
+        thread_ids=tuple(row[at["thread_ids"]]),
+        signals=frozenset(row[at["signals"]]),
+        signal_notes=dict(row[at["signal_notes"]]),
     )
+    processed_at = row[at["processed_at"]]
     return StoredMessage(
-        id=row.id,
+        id=row[at["id"]],
         message=message,
-        status=MessageStatus(row.status),
-        attempts=row.attempts,
-        guardian_id=row.guardian_id,
-        household_id=row.household_id,
-        interpretation=row.interpretation,
-        hits=hits_of(row.hits),
-        processed_at=row.processed_at,
+        status=MessageStatus(row[at["status"]]),
+        attempts=row[at["attempts"]],
+        guardian_id=row[at["guardian_id"]],
+        household_id=row[at["household_id"]],
+        interpretation=row[at["interpretation"]],
+        hits=hits_of(row[at["hits"]]),
+        processed_at=aware_utc(processed_at) if processed_at is not None else None,
     )
 
 
@@ -116,8 +120,8 @@ class SqlInboxRepository:
         return existing, False
 
     def claim_next(self) -> StoredMessage | None:
-        row = self._c().execute(_CLAIM).first()
-        return stored_message(row) if row is not None else None
+        rows = run(self._c(), _CLAIM, {})
+        return stored_message(rows[0]) if rows else None
 
     def get(self, message_id: int) -> StoredMessage | None:
         return self._one(t.c.id == message_id)
@@ -133,17 +137,19 @@ class SqlInboxRepository:
         household_id: int | None = None,
         interpretation: Mapping[str, Any] | None = None,
     ) -> None:
+        connection = self._c()
         params = {
             "message_id": message_id,
             "new_status": MessageStatus(status).value,
-            "new_hits": [hit.to_json() for hit in hits],
+            "new_hits": json_param(connection, [hit.to_json() for hit in hits]),
             "new_processed_at": aware_utc(processed_at),
             "new_guardian_id": guardian_id,
             "new_household_id": household_id,
-            "new_interpretation": json_value(dict(interpretation)) if interpretation is not None else None,
+            "new_interpretation": json_param(
+                connection, json_value(dict(interpretation)) if interpretation is not None else None
+            ),
         }
-        result = self._c().execute(_FINISH, params)
-        if result.rowcount == 0:
+        if not run(connection, _FINISH, params):
             raise KeyError(f"no inbound message {message_id}")
 
     def count_from(self, channel: str, sender: str, since: datetime) -> int:

@@ -13,6 +13,7 @@ from core.db.attachment_tables import outbox_attachments as a
 from core.db.pipeline_rows import ConnectionGetter, aware_utc
 from core.db.pipeline_tables import outbox as t
 from core.db.rows import value_binds
+from core.db.statements import json_param, run
 from core.messages import Attachment, DeliveryStatus, OutgoingMessage
 
 _ADDED = (
@@ -83,7 +84,10 @@ class SqlOutboxRepository:
             "next_attempt_at": created_at,
             "buttons": [list(button) for button in message.buttons] or None,
         }
-        message_id = self._c().execute(_ADD, {"new_" + name: value for name, value in values.items()}).scalar_one()
+        connection = self._c()
+        values["references"] = json_param(connection, values["references"])
+        values["buttons"] = json_param(connection, values["buttons"])
+        message_id = run(connection, _ADD, {"new_" + name: value for name, value in values.items()})[0][0]
         if message.attachments:
             rows = [
                 {"outbox_id": message_id, "position": position, "filename": file.filename,

@@ -9,8 +9,10 @@ under the SQLAlchemy `Connection`, in the same transaction, as a server-side pre
 
 Parameters must be ready for the driver: the statements here use no type needing a bind processor
 except `UtcDateTime`, whose values the repositories pass through `utc` first (also on SQLite, where
-SQLAlchemy runs the statement and makes them naive UTC). Results are likewise converted by the
-repositories (`UtcDateTime` columns through `utc`), the same way on both paths.
+SQLAlchemy runs the statement and makes them naive UTC), and `JSON`, whose values go through
+`json_param`. Results are likewise converted by the repositories (`UtcDateTime` columns through `utc`),
+the same way on both paths; psycopg itself parses JSON results. Literal values in a statement
+(`limit(1)`, `status == "open"`) are passed along with the caller's parameters.
 
 Other drivers (SQLite), and engines with `echo` on, go through `Connection.execute` as usual.
 Driver errors are re-raised as the SQLAlchemy exceptions `Connection.execute` would raise
@@ -19,6 +21,7 @@ Driver errors are re-raised as the SQLAlchemy exceptions `Connection.execute` wo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +41,14 @@ def utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"naive datetime {value!r}: the database stores aware timestamps only")
     return value.astimezone(UTC)
+
+
+def json_param(connection: Connection, value: Any) -> Any:
+    """A JSON column's parameter for `run`: JSON text where the driver runs the statement (its SQL casts
+    the text to JSON), the value itself where SQLAlchemy's JSON type serialises it; None stays NULL."""
+    if value is None or not uses_driver(connection):
+        return value
+    return json.dumps(value)
 
 
 def uses_driver(connection: Connection) -> bool:
