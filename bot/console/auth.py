@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Annotated
@@ -148,7 +149,8 @@ async def login_submit(
         token, _ = await run_in_threadpool(log_in, deps.uow_factory(), username, password, deps.clock.now())
     except LoginRefusedError as refused:
         if refused.locked_until is not None:
-            minutes = max(1, int((refused.locked_until - deps.clock.now()).total_seconds() // 60) + 1)
+            seconds = (refused.locked_until - deps.clock.now()).total_seconds()
+            minutes = max(1, math.ceil(seconds / 60))
             error = i18n.message(language, "console.login.locked", minutes=minutes)
             return _login_page(request, 429, error, username)
         return _login_page(request, 401, i18n.message(language, "console.login.failed"), username)

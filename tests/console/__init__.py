@@ -1,0 +1,1 @@
+"""Tests of the staff console (FastAPI TestClient on a real database)."""
