@@ -12,7 +12,22 @@ from nlu.children import ChildFinder, Mention
 from nlu.grammar import Span, scan
 from nlu.iban import mask
 from nlu.lexicon import WORD_CUES, cue_candidates
-from nlu.normalize import ALL_ABBREVIATIONS, Token, expand, fold, guess_language, offsets, tokens_and_texts, words_of
+from nlu.normalize import (
+    ALL_ABBREVIATIONS,
+    DIGITS,
+    EXPANSION_WORDS,
+    EXPANSIONS_PLAIN,
+    PLAIN_TOKEN,
+    RAW_TOKEN,
+    Token,
+    expand,
+    fold,
+    guess_language,
+    offsets,
+    plain_tokens,
+    tokens_and_texts,
+    words_of,
+)
 
 _CAPITALISED = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b([A-ZÀ-Ý][\wÀ-ÿ]+)", re.MULTILINE)
 _CONTRAST = frozenset(
@@ -40,6 +55,9 @@ INTENT_KINDS: frozenset[str] = frozenset(
         "staff",
     }
 )
+# The punctuation marks read by RAW_TOKEN are no abbreviation and no phrase word (else the fast way is not taken).
+_MARKS_APART = frozenset("?!.,;:\n/&+-").isdisjoint(EXPANSION_WORDS)
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 _MEAL_WORDS = re.compile(r"\s*(?:vegetari\w*|vege\w*|veggie|special\w*|spezial\w*|normal\w*|sans \w+|ohne \w+)")
 
 
@@ -101,12 +119,7 @@ class Analysis:
 
 def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) -> Analysis:
     """Fold, tokenise and scan one text; find cues, children and clauses."""
-    text = mask(text)
-    folded = fold(text)
-    words = words_of(folded)
-    lang = guess_language(folded, languages) if not words.isdisjoint(ALL_ABBREVIATIONS) else (languages or ("fr",))[0]
-    expanded = expand(folded, lang, words)
-    tokens, texts = tokens_and_texts(expanded)
+    text, expanded, lang, tokens, texts = _read(text, languages)
     symbols = "".join(map(_SYMBOL, tokens))
     spans = scan(symbols)
     cues = _cues(expanded, tokens, texts)
@@ -116,6 +129,39 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
     kinds = frozenset([c[0] for c in cues])
     clauses = _clauses(tokens, texts, symbols, spans, cues, mentions, kinds)
     return Analysis(text, expanded, lang, tokens, symbols, spans, cues, mentions, clauses, notes, kinds, texts)
+
+
+def _read(text: str, languages: tuple[str, ...]) -> tuple[str, str, str, list[Token], list[str]]:
+    """The text with IBANs masked, its folded and expanded form, its language, its tokens and their texts."""
+    if not text.isascii():
+        text = mask(text)
+    folded = fold(text)
+    raws = RAW_TOKEN.findall(folded)
+    words = set(raws)
+    if words.isdisjoint(DIGITS) and _MARKS_APART:
+        # No digit: no IBAN to mask, the words are those of words_of and, unless expand replaces something,
+        # the tokens are the words and marks already read.
+        lang = (
+            guess_language(folded, languages) if not words.isdisjoint(ALL_ABBREVIATIONS) else (languages or ("fr",))[0]
+        )
+        expanded = expand(folded, lang, words)
+        if expanded is folded or expanded == folded:
+            return text, folded, lang, plain_tokens(folded, raws), raws
+        if EXPANSIONS_PLAIN:  # replacements bring digits only inside words ("_d0"): still words and marks
+            raws = PLAIN_TOKEN.findall(expanded)
+            return text, expanded, lang, plain_tokens(expanded, raws), raws
+    else:
+        if text.isascii():
+            masked = mask(text)
+            if masked is not text:
+                text, folded = masked, fold(masked)
+        words = words_of(folded)
+        lang = (
+            guess_language(folded, languages) if not words.isdisjoint(ALL_ABBREVIATIONS) else (languages or ("fr",))[0]
+        )
+        expanded = expand(folded, lang, words)
+    tokens, texts = tokens_and_texts(expanded)
+    return text, expanded, lang, tokens, texts
 
 
 def _cues(expanded: str, tokens: list[Token], texts: list[str]) -> list[Cue]:
@@ -132,14 +178,23 @@ def _cues(expanded: str, tokens: list[Token], texts: list[str]) -> list[Cue]:
             continue
         if not starts:
             starts = offsets(expanded, tokens)
-        for kind, pattern in candidates:
-            m = pattern.match(expanded, starts[index])
-            if m is None:
+        start = starts[index]
+        # A word after a word character ("12abc" in text with digits) is no word start: the patterns decide.
+        alone = not start or expanded[start - 1] not in _WORD_CHARS
+        for kind, pattern, fixed in candidates:
+            if fixed is None or not alone:
+                m = pattern.match(expanded, start)
+                if m is None:
+                    continue
+                end, matched = m.end(), m.group()
+                last = max(bisect_right(starts, end - 1, index), index + 1)
+            elif fixed:
+                end, matched, last = start + len(word), word, index + 1
+            else:
                 continue
-            last = bisect_right(starts, m.end() - 1, index)
-            if kind == "menu" and (_MEAL_WORDS.match(expanded, m.end()) or _meal_before(cues, index)):
+            if kind == "menu" and (_MEAL_WORDS.match(expanded, end) or _meal_before(cues, index)):
                 kind = "meal_menu"
-            cues.append(new(Cue, (kind, m.group(), index, max(last, index + 1))))
+            cues.append(new(Cue, (kind, matched, index, last)))
     if not cues:
         return cues
     kinds = {c[0] for c in cues}

@@ -67,7 +67,7 @@ _PUNCT_SYMBOL = {
 }
 
 
-_PLAIN_TOKEN = re.compile(r"[a-z_][a-z_0-9]*|[?!.,;:\n/&+-]")
+PLAIN_TOKEN = re.compile(r"[a-z_][a-z_0-9]*|[?!.,;:\n/&+-]")
 _DIGIT = re.compile(r"\d")
 _SYMBOL_OF: dict[str, tuple[str, int]] = {**{p: (sym, 0) for p, sym in _PUNCT_SYMBOL.items()}, **WORDS}
 
@@ -178,11 +178,24 @@ for _phrase in PHRASES:
     _parts = frozenset(re.findall(r"[a-z_]+", _phrase))
     _PHRASE_WORDS.setdefault(max(sorted(_parts), key=len), []).append(_parts)
 _PHRASE_KEYS: frozenset[str] = frozenset(_PHRASE_WORDS)
+# Every word whose presence lets expand() change a text (the words sets given to it are only tested against these).
+EXPANSION_WORDS: frozenset[str] = ALL_ABBREVIATIONS | _PHRASE_KEYS
 # Per language, the words one of which must occur for expand() to change anything.
 _TRIGGERS: dict[str, frozenset[str]] = {
     lang: frozenset(table) | frozenset(_PHRASE_WORDS) for lang, table in _ABBREVIATION_TABLES.items()
 }
 _PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
+
+
+# What expand() puts in a text holds digits only inside words ("_d0"): a text without digits, expanded, is still
+# read by PLAIN_TOKEN into the same tokens as by _TOKEN.
+EXPANSIONS_PLAIN: bool = all(
+    _DIGIT.search(PLAIN_TOKEN.sub(" ", replacement)) is None
+    for replacement in [
+        *PHRASES.values(),
+        *(long for table in _ABBREVIATION_TABLES.values() for long in table.values()),
+    ]
+)
 
 
 def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
@@ -218,15 +231,8 @@ def tokens_and_texts(text: str) -> tuple[list[Token], list[str]]:
     get = _SYMBOL_OF.get
     unknown = ("x", 0)
     if _DIGIT.search(text) is None:  # words and punctuation only: no numbers, dates or times to read
-        raws = _PLAIN_TOKEN.findall(text)
-        cache = _TOKENS
-        try:
-            tokens = list(map(cache.__getitem__, raws))
-        except KeyError:
-            tokens = [cache.get(raw) or _plain_token(raw) for raw in raws]
-        if "may" in text:
-            _fix_may(tokens)
-        return tokens, raws
+        raws = PLAIN_TOKEN.findall(text)
+        return plain_tokens(text, raws), raws
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         raw = m.group()
@@ -257,6 +263,22 @@ def tokens_and_texts(text: str) -> tuple[list[Token], list[str]]:
     return tokens, [t[0] for t in tokens]
 
 
+def plain_tokens(text: str, raws: list[str]) -> list[Token]:
+    """The tokens of a text without digits, from its words and punctuation marks as read by PLAIN_TOKEN."""
+    cache = _TOKENS
+    try:
+        tokens = list(map(cache.__getitem__, raws))
+    except KeyError:
+        tokens = [cache.get(raw) or _plain_token(raw) for raw in raws]
+    if "may" in text:
+        _fix_may(tokens)
+    return tokens
+
+
+# Words, punctuation marks and single digits: on a text without digits, the words and marks of PLAIN_TOKEN,
+# the words being those of words_of (a digit read here sends the text the general way).
+RAW_TOKEN = re.compile(r"[a-z_]+|[?!.,;:\n/&+-]|\d")
+DIGITS: frozenset[str] = frozenset("0123456789")
 _TOKENS: dict[str, Token] = {}
 
 
@@ -273,11 +295,21 @@ def offsets(text: str, tokens: list[Token]) -> list[int]:
     """The offset of each token in the text it was read from."""
     if tokens and tokens[-1].start:
         return [t.start for t in tokens]
-    # Plain text: shared tokens carry no offset; they were read by _PLAIN_TOKEN, so reading again gives them.
-    # (One token: it may also be a number at offset 0, not read by _PLAIN_TOKEN.)
+    # Plain text: shared tokens carry no offset. They were read by PLAIN_TOKEN, which skips only characters that
+    # cannot start a token, so each token is the first occurrence of its text after the end of the previous one.
+    # (One token: it may also be a number at offset 0, not read by PLAIN_TOKEN.)
     if len(tokens) < 2:
         return [text.find(t.text) for t in tokens]
-    return [m.start() for m in _PLAIN_TOKEN.finditer(text)]
+    starts: list[int] = []
+    append = starts.append
+    find = text.find
+    position = 0
+    for token in tokens:
+        raw = token[0]
+        position = find(raw, position)
+        append(position)
+        position += len(raw)
+    return starts
 
 
 _MONTH_LEADS = frozenset({"in", "of", "during", "until", "till", "since", "early", "late", "mid", "through"})

@@ -114,7 +114,9 @@ def _kind_anchors(kind: str) -> tuple[str, ...] | None:
 CUE_KINDS: tuple[str, ...] = tuple(sorted({kind for module in LANGUAGES.values() for kind in module.CUES}))
 CUES: dict[str, re.Pattern[str]] = {kind: _compile(kind) for kind in CUE_KINDS}
 CUE_ANCHORS: dict[str, tuple[str, ...] | None] = {kind: _kind_anchors(kind) for kind in CUE_KINDS}
-WORD_CUES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+# Per word: (kind, pattern, fixed) for each cue kind that may match starting at the word. `fixed` is the answer
+# known from the word alone (True: the cue is the word itself; False: no match), None when the pattern must run.
+WORD_CUES: dict[str, tuple[tuple[str, re.Pattern[str], bool | None], ...]] = {}
 _ALWAYS: frozenset[str] = frozenset(kind for kind, anchors in CUE_ANCHORS.items() if anchors is None)
 _EXACT: dict[str, set[str]] = {}
 _PREFIX: dict[str, set[str]] = {}
@@ -131,8 +133,8 @@ for _kind, _anchors_of_kind in CUE_ANCHORS.items():
             _PREFIX.setdefault(_first, set()).add(_kind)
 
 
-def cue_candidates(word: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """The cue kinds (with their patterns) that may match starting at this word; cached per word."""
+def cue_candidates(word: str) -> tuple[tuple[str, re.Pattern[str], bool | None], ...]:
+    """The cue kinds (with their patterns and fixed answers, see WORD_CUES) that may match at this word; cached."""
     found = WORD_CUES.get(word)
     if found is not None:
         return found
@@ -144,10 +146,38 @@ def cue_candidates(word: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     for part, kind in _CONTAINS:
         if part in word:
             kinds.add(kind)
-    result = tuple((kind, _pattern_for(kind, word)) for kind in sorted(kinds))  # sorted: evidence in a fixed order
+    patterns = [(kind, _pattern_for(kind, word)) for kind in sorted(kinds)]  # sorted: evidence in a fixed order
+    result = tuple((kind, pattern, _fixed(pattern, word)) for kind, pattern in patterns)
     if len(WORD_CUES) < 100_000:
         WORD_CUES[word] = result
     return result
+
+
+# An alternative that can consume only word characters and looks nowhere else (no space, dot, class with a
+# space, lookaround or inner boundary): at a word token, it matches the whole token or nothing.
+_WORD_ONLY = re.compile(r"(?:[a-z0-9_|*+?()]|\\w|\(\?:|\[(?:[a-z0-9_]-[a-z0-9_]|[a-z0-9_])+\]|\{\d+(?:,\d*)?\})+")
+_WORD_ONLY_PATTERNS: dict[str, bool] = {}
+_WORD_START = re.compile(r"[a-z_][a-z_0-9]*")
+
+
+def _fixed(pattern: re.Pattern[str], word: str) -> bool | None:
+    """Whether the cue pattern matches at a word token, when the word alone decides it (None: it does not).
+
+    A token of word characters, preceded and followed by non-word characters, is matched by alternatives
+    of word characters only when they match the whole token: the word alone gives the answer.
+    """
+    source = pattern.pattern
+    word_only = _WORD_ONLY_PATTERNS.get(source)
+    if word_only is None:
+        inner = source[len("\\b(?:") : -len(")\\b")]
+        word_only = source.startswith("\\b(?:") and source.endswith(")\\b") and _WORD_ONLY.fullmatch(inner) is not None
+        _WORD_ONLY_PATTERNS[source] = word_only
+    if not word_only or _WORD_START.fullmatch(word) is None:
+        return None
+    match = pattern.match(word)
+    if match is None:
+        return False
+    return True if match.end() == len(word) else None
 
 
 def _start_anchors(cue: str) -> tuple[str, ...] | None:
