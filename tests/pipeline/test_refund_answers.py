@@ -9,8 +9,13 @@ import pytest
 
 from core.messages import MessageStatus
 from core.money_services import approve_refund, refuse_refund
+from core.pipeline.context import IntakeContext
+from core.pipeline.refund_answers import answer_refund
+from core.pipeline.worker import receive
 from core.refunds import RefundStatus
+from core.replies import ReplyComposer
 from core.unit_of_work import AbstractUnitOfWork
+from nlu.model import Interpretation
 from tests.fakes import FakeUnitOfWork
 from tests.pipeline.road import Road
 
@@ -90,3 +95,34 @@ def test_refund_answers_on_the_database(uow_factory: Callable[[], AbstractUnitOf
     with road.uow_factory() as uow:
         [request] = uow.money.refunds()
     assert request.account_holder == "Claire Dupont"
+
+
+def _context(road: Road, reading: Interpretation) -> IntakeContext:
+    """The intake context of a stored SMS from Claire, read as `reading` (what the understanding layer may give)."""
+    uow = road.uow_factory()
+    inbox_id, _ = receive(road.message(CLAIRE_SMS, "remboursement"), uow)
+    with uow:
+        stored = uow.inbox.get(inbox_id)
+    assert stored is not None
+    ctx = IntakeContext(stored, uow, road.canteens, ReplyComposer(), road.config, road.clock.now())
+    ctx.__dict__["interpretation"] = reading
+    return ctx
+
+
+def test_an_amount_named_is_the_amount_asked(road: Road) -> None:
+    ctx = _context(road, Interpretation("refund", "auto", amount=120.5, iban=IBAN.replace(" ", "")))
+    with ctx.uow:
+        assert answer_refund(ctx) is MessageStatus.DONE
+        [request] = ctx.uow.money.refunds()
+        [reply] = ctx.uow.outbox.claim_due(road.clock.now(), 5)
+    assert request.amount == Decimal("120.50")
+    assert "120,50 CHF" in reply.text
+
+
+def test_without_an_iban_the_parent_is_asked_for_it(road: Road) -> None:
+    ctx = _context(road, Interpretation("refund", "auto"))
+    with ctx.uow:
+        assert answer_refund(ctx) is MessageStatus.DONE
+        assert ctx.uow.money.refunds() == []
+        [reply] = ctx.uow.outbox.claim_due(road.clock.now(), 5)
+    assert "IBAN" in reply.text
