@@ -227,40 +227,23 @@ def tokens_and_texts(text: str) -> tuple[list[Token], list[str]]:
     """Tokens of an expanded folded text, each with its grammar symbol, and their texts."""
     tokens: list[Token] = []
     append = tokens.append
-    new = tuple.__new__
-    get = _SYMBOL_OF.get
-    unknown = ("x", 0)
     if _DIGIT.search(text) is None:  # words and punctuation only: no numbers, dates or times to read
         raws = PLAIN_TOKEN.findall(text)
         return plain_tokens(text, raws), raws
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        raw = m.group()
-        if kind == "word" or kind == "punct":
-            sym, val = get(raw, unknown)
-            append(new(Token, (raw, sym, val, m.start())))
-            continue
-        if kind == "suffix":
-            kind = "num"
-        if kind == "num":
-            digits = m.group("num")
-            if m.group("suffix"):
-                tokens.append(Token(raw, "n", int(digits), m.start()))
-            elif digits.isdigit() and 1900 <= int(digits) <= 2100:
-                tokens.append(Token(raw, "Y", int(digits), m.start()))
-            elif digits.isdigit() and len(digits) <= 2:
-                tokens.append(Token(raw, "N", int(digits), m.start()))
-            else:
-                tokens.append(Token(raw, "#", 0, m.start()))
-        elif kind == "odot":
-            tokens.append(Token(raw, "n", int(raw[:-1]), m.start()))
-        elif kind in ("date", "iso"):
-            tokens.append(Token(raw, "T" if numeric_date(raw) else "#", 0, m.start()))
-        elif kind == "time":
-            tokens.append(Token(raw, "x", 0, m.start()))
+    texts = []
+    add_text = texts.append
+    cache = _TOKENS
+    numbers = _NUMBER_TOKENS
+    for plain, number in _MIXED_TOKEN.findall(text):
+        if plain:
+            add_text(plain)
+            append(cache.get(plain) or _plain_token(plain))
+        else:
+            add_text(number)
+            append(numbers.get(number) or _number_token(number))
     if "may" in text:
         _fix_may(tokens)
-    return tokens, [t[0] for t in tokens]
+    return tokens, texts
 
 
 def plain_tokens(text: str, raws: list[str]) -> list[Token]:
@@ -280,6 +263,52 @@ def plain_tokens(text: str, raws: list[str]) -> list[Token]:
 RAW_TOKEN = re.compile(r"[a-z_]+|[?!.,;:\n/&+-]|\d")
 DIGITS: frozenset[str] = frozenset("0123456789")
 _TOKENS: dict[str, Token] = {}
+# The same tokens as _TOKEN, read with findall: a word or mark in the first group, a number, date or time in the second.
+_MIXED_TOKEN = re.compile(
+    r"([a-z_][a-z_0-9]*|[?!.,;:\n/&+-])"
+    r"|(?=\d)((?:\d{4}-\d{1,2}-\d{1,2}\b)"
+    r"|(?:\b\d{1,2}[./]\d{1,2}(?:[./]\d{4}\b|[./]\d{2}\b)?\.?)"
+    r"|(?:\b\d{1,2}(?:h\d{0,2}|:\d{2})\b)"
+    r"|(?:\b\d{1,2}\.(?=\s*(?:bis|und|au|-|jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|oct|nov|dez|dec)))"
+    r"|(?:\b\d+(?:[.,]\d+)?)(?:(?:er|ere|eme|e|st|nd|rd|th)\b)?)"
+)
+# What kind of number a token read by the second group is: the first alternative of _TOKEN that gives it whole.
+_NUMBER_KIND = re.compile(
+    r"(?P<iso>\d{4}-\d{1,2}-\d{1,2})"
+    r"|(?P<date>\d{1,2}[./]\d{1,2}(?:[./]\d{4}|[./]\d{2})?\.?)"
+    r"|(?P<time>\d{1,2}(?:h\d{0,2}|:\d{2}))"
+    r"|(?P<odot>\d{1,2}\.)"
+    r"|(?P<num>\d+(?:[.,]\d+)?)(?P<suffix>er|ere|eme|e|st|nd|rd|th)?"
+)
+_NUMBER_TOKENS: dict[str, Token] = {}
+
+
+def _number_token(raw: str) -> Token:
+    """The token of a number, date or time (shared by all its occurrences, its offset left at 0)."""
+    m = _NUMBER_KIND.fullmatch(raw)
+    assert m is not None, raw
+    kind = m.lastgroup
+    if kind == "suffix":
+        kind = "num"
+    if kind == "num":
+        digits = m.group("num")
+        if m.group("suffix") and digits.isdigit():
+            token = Token(raw, "n", int(digits))
+        elif digits.isdigit() and 1900 <= int(digits) <= 2100:
+            token = Token(raw, "Y", int(digits))
+        elif digits.isdigit() and len(digits) <= 2:
+            token = Token(raw, "N", int(digits))
+        else:
+            token = Token(raw, "#", 0)
+    elif kind == "odot":
+        token = Token(raw, "n", int(raw[:-1]))
+    elif kind == "time":
+        token = Token(raw, "x", 0)
+    else:  # date, iso
+        token = Token(raw, "T" if numeric_date(raw) else "#", 0)
+    if len(_NUMBER_TOKENS) < 100_000:
+        _NUMBER_TOKENS[raw] = token
+    return token
 
 
 def _plain_token(raw: str) -> Token:

@@ -1,0 +1,76 @@
+"""The fast token readings give the tokens of the reference reading (one _TOKEN match at a time), offsets included."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlu.normalize import _SYMBOL_OF as SYMBOL_OF
+from nlu.normalize import _TOKEN, PLAIN_TOKEN, Token, numeric_date, offsets, tokens_and_texts
+
+PIECES = (
+    "1", "3", "12", "30", "2026", "1er", "2e", "3rd", "10.", "3.12.", "3.12.26", "03/12", "12h30", "7:45", "12,50",
+    "2026-12-03", "123.45", "1.5", " ", " ", ".", ",", "-", "/", ":", "?", "h", "e", "er", "th", "a", "abc", "_d0",
+    " dez", " nov", " bis", " au", "may", " in may", "lundi", "mars", "x1", "\n",
+)  # fmt: skip
+
+
+def _reference(text: str) -> tuple[list[tuple[str, str, int]], list[int]]:
+    """Tokens (text, symbol, value) and offsets as the tokenizer read them before it used findall."""
+    found: list[tuple[str, str, int]] = []
+    starts: list[int] = []
+    for m in _TOKEN.finditer(text):
+        kind, raw = m.lastgroup, m.group()
+        starts.append(m.start())
+        if kind in ("word", "punct"):
+            sym, val = SYMBOL_OF.get(raw, ("x", 0))
+            found.append((raw, sym, val))
+            continue
+        if kind in ("num", "suffix"):
+            digits = m.group("num")
+            if m.group("suffix") and digits.isdigit():  # "12,50e" (euros) made the old reading fail
+                found.append((raw, "n", int(digits)))
+            elif digits.isdigit() and 1900 <= int(digits) <= 2100:
+                found.append((raw, "Y", int(digits)))
+            elif digits.isdigit() and len(digits) <= 2:
+                found.append((raw, "N", int(digits)))
+            else:
+                found.append((raw, "#", 0))
+        elif kind == "odot":
+            found.append((raw, "n", int(raw[:-1])))
+        elif kind in ("date", "iso"):
+            found.append((raw, "T" if numeric_date(raw) else "#", 0))
+        else:
+            found.append((raw, "x", 0))
+    return found, starts
+
+
+def _without_may_fix(tokens: list[Token], reference: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """The read tokens, with "may" as the reference reads it (the month fix is applied after reading)."""
+    return [
+        (t.text, ref[1], ref[2]) if t.text == "may" else (t.text, t.sym, t.val)
+        for t, ref in zip(tokens, reference, strict=True)
+    ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12))
+def test_findall_reading_matches_the_reference(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    reference, starts = _reference(text)
+    tokens, texts = tokens_and_texts(text)
+    assert _without_may_fix(tokens, reference) == reference
+    assert texts == [r[0] for r in reference]
+    assert offsets(text, tokens) == starts
+
+
+def test_a_decimal_with_a_suffix_is_a_number_not_a_crash() -> None:
+    tokens, _ = tokens_and_texts("je verse 12,50e")
+    assert [(t.text, t.sym) for t in tokens][-1] == ("12,50e", "#")
+
+
+@given(st.lists(st.sampled_from([p for p in PIECES if not any(ch.isdigit() for ch in p)]), max_size=12))
+def test_offsets_of_plain_text_are_those_of_a_second_reading(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    tokens, _ = tokens_and_texts(text)
+    assert offsets(text, tokens) == [m.start() for m in PLAIN_TOKEN.finditer(text)]
