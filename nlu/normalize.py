@@ -230,7 +230,7 @@ def tokens_and_texts(text: str) -> tuple[list[Token], list[str]]:
     if _DIGIT.search(text) is None:  # words and punctuation only: no numbers, dates or times to read
         raws = PLAIN_TOKEN.findall(text)
         return plain_tokens(text, raws), raws
-    texts = []
+    texts: list[str] = []
     add_text = texts.append
     cache = _TOKENS
     numbers = _NUMBER_TOKENS
