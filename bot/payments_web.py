@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from core.canteen import Canteen
 from core.clock import Clock
 from core.settings import PaymentSettings
 from core.unit_of_work import AbstractUnitOfWork
@@ -36,13 +37,14 @@ def mount_payments(
     provider: PaymentProvider | None,
     uow_factory: Callable[[], AbstractUnitOfWork],
     clock: Clock,
-    currency: str = "CHF",
+    canteens: Mapping[str, Canteen] | None = None,
 ) -> None:
-    """Add the webhook route; it answers 404 while no provider is configured."""
+    """Add the webhook route; it answers 404 while no provider is configured. Families are told of payments."""
+    currency = next(iter(canteens.values())).currency if canteens else "CHF"
 
     def credit(payment: ConfirmedPayment) -> str:
         with uow_factory() as uow:
-            record = credit_online_payment(uow, payment, clock.now(), currency)
+            record = credit_online_payment(uow, payment, clock.now(), currency, canteens)
             uow.commit()
         return "replayed" if record is None else record.status.value
 

@@ -100,7 +100,7 @@ def create_app(deps: WebDeps) -> FastAPI:
         stored = await deps.telegram(await request.body())
         return Response(status_code=200 if stored else 500)
 
-    mount_payments(app, provider_from_settings(deps.settings.payments), deps.uow_factory, deps.clock)
+    mount_payments(app, provider_from_settings(deps.settings.payments), deps.uow_factory, deps.clock, deps.canteens)
 
     from bot.console.app import mount_console  # here: the console's modules import WebDeps from this one
 

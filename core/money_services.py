@@ -67,9 +67,14 @@ def record_cash(
 
 
 def assign_bank_payment(
-    uow: AbstractUnitOfWork, payment_id: int, household_id: int, staff_user: str, now: datetime
+    uow: AbstractUnitOfWork,
+    payment_id: int,
+    household_id: int,
+    staff_user: str,
+    now: datetime,
+    canteens: Mapping[str, Canteen] | None = None,
 ) -> BankPayment:
-    """Book an unmatched bank credit for the household a person recognised; it is then resolved."""
+    """Book an unmatched bank credit for the household a person recognised (told when `canteens` are given)."""
     payment = uow.money.bank_payment(payment_id)
     if payment is None:
         raise MoneyError(f"bank payment {payment_id} does not exist")
@@ -91,6 +96,8 @@ def assign_bank_payment(
         resolved_at=now,
     )
     uow.money.update_bank_payment(resolved)
+    if canteens:
+        notify_top_up(uow, household_id, payment.amount, now, canteens)
     return resolved
 
 
@@ -245,6 +252,30 @@ def notify_refund_decision(
         outgoing = reply_to(stored, compose(audience_for(stored, guardian, canteen)), now)
     else:
         outgoing = _to_household(household, canteen, now, compose)
+    return uow.outbox.add(outgoing) if outgoing is not None else None
+
+
+def notify_top_up(
+    uow: AbstractUnitOfWork, household_id: int, amount: Decimal, now: datetime, canteens: Mapping[str, Canteen]
+) -> OutgoingMessage | None:
+    """Tell the family a payment reached its account, with the new balance, in the guardian's language."""
+    household = uow.households.get(household_id)
+    if household is None or not canteens:
+        return None
+    canteen = canteen_of(household, canteens)
+    balance = ledger.money(uow.ledger.balance(household_id))
+
+    def compose(audience: Audience) -> Reply:
+        language = audience.language
+        text = i18n.message(
+            language,
+            "money.topup.received",
+            amount=i18n.money(ledger.money(amount), canteen.currency, language),
+            balance=i18n.money(balance, canteen.currency, language),
+        )
+        return ReplyComposer().free_text(audience, text)
+
+    outgoing = _to_household(household, canteen, now, compose)
     return uow.outbox.add(outgoing) if outgoing is not None else None
 
 

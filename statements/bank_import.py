@@ -11,6 +11,7 @@ from core import ledger
 from core.canteen import Canteen
 from core.ledger import money
 from core.model import PaymentMethod, Source
+from core.money_services import notify_top_up
 from core.payments import BankPayment, BankPaymentStatus
 from core.unit_of_work import AbstractUnitOfWork
 from statements.camt import Payment, parse_camt
@@ -77,11 +78,19 @@ def import_bank_file(
     resolve: ReferenceResolver,
     now: datetime,
     currency: str = "CHF",
+    canteens: Mapping[str, Canteen] | None = None,
 ) -> ImportReport:
-    """Parse the file (CamtError before anything is stored), then import its credits in one transaction."""
+    """Parse the file (CamtError before anything is stored), then import its credits in one transaction.
+
+    With `canteens`, each family whose payment was booked is told (in the same transaction, by the outbox).
+    """
     parsed = parse_camt(data, name)
     with uow:
         lines = import_payments(uow, parsed.payments, name, resolve, now, currency)
+        if canteens:
+            for line in lines:
+                if line.outcome is LineOutcome.BOOKED and line.household_id is not None:
+                    notify_top_up(uow, line.household_id, line.payment.amount, now, canteens)
         uow.commit()
     return ImportReport(name, parsed.kind, parsed.message_id, tuple(lines), parsed.skipped)
 

@@ -7,13 +7,15 @@ confirmed payment. The ledger is credited only on a confirmed payment, once per 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from core.canteen import Canteen
 from core.model import PaymentMethod, Source
-from core.money_services import book_top_up
+from core.money_services import book_top_up, notify_top_up
 from core.payments import OnlinePayment, OnlinePaymentStatus
 from core.unit_of_work import AbstractUnitOfWork
 
@@ -136,9 +138,16 @@ class StripeProvider:
 
 
 def credit_online_payment(
-    uow: AbstractUnitOfWork, payment: ConfirmedPayment, now: datetime, currency: str = "CHF"
+    uow: AbstractUnitOfWork,
+    payment: ConfirmedPayment,
+    now: datetime,
+    currency: str = "CHF",
+    canteens: Mapping[str, Canteen] | None = None,
 ) -> OnlinePayment | None:
-    """Record a confirmed payment and credit the household once, in the caller's transaction; None on a replay."""
+    """Record a confirmed payment and credit the household once, in the caller's transaction; None on a replay.
+
+    With `canteens`, the family is told its payment arrived (outbox, in the same transaction).
+    """
     household_id = payment.household_id
     if household_id is not None and (uow.households.get(household_id) is None or payment.currency != currency):
         household_id = None
@@ -162,6 +171,8 @@ def credit_online_payment(
             memo=f"{payment.provider} checkout {payment.checkout_id}",
         )
         status = OnlinePaymentStatus.CREDITED if entry is not None else OnlinePaymentStatus.DUPLICATE
+        if entry is not None and canteens:
+            notify_top_up(uow, household_id, entry.amount, now, canteens)
     record = OnlinePayment(
         provider=payment.provider,
         event_id=payment.event_id,

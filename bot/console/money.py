@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from bot.console.auth import StaffUser, current_staff
 from bot.console.context import CONSOLE_PREFIX, web_deps
-from bot.console.templating import page_language, render
+from bot.console.templating import datetime_label, page_language, render, translator
 from bot.web import WebDeps
 from core import i18n
 from core.canteen import Canteen
@@ -124,15 +124,23 @@ def receipt(request: Request, deps: Deps, entry_id: int) -> Response:
         entries = uow.ledger.entries(entry.household_id)
     balance_after = sum((e.amount for e in entries if e.id is not None and e.id <= entry_id), Decimal("0.00"))
     canteen = _canteen_of(deps, household) if household is not None else None
+    currency = canteen.currency if canteen else _currency(deps)
+    zone = str(canteen.zone) if canteen else None
+    # The receipt is the family's: in its guardian's language (the page around it in the staff's).
+    language = household.guardians[0].language if household is not None and household.guardians else None
+    if language not in i18n.LANGUAGES:
+        language = canteen.default_language if canteen else page_language(request)
     return render(
         request,
         "money/receipt.html",
         entry=entry,
         household=household,
         canteen=canteen,
-        balance_after=balance_after,
-        currency=canteen.currency if canteen else _currency(deps),
-        zone=str(canteen.zone) if canteen else None,
+        receipt_lang=language,
+        rt=translator(language),
+        amount_text=i18n.money(entry.amount, currency, language),
+        balance_text=i18n.money(balance_after, currency, language),
+        date_text=datetime_label(entry.at, language, zone),
     )
 
 
@@ -281,7 +289,7 @@ def bank_assign(
     problem: str | None = None
     with deps.uow_factory() as uow:
         try:
-            assign_bank_payment(uow, payment_id, household_id, staff.username, deps.clock.now())
+            assign_bank_payment(uow, payment_id, household_id, staff.username, deps.clock.now(), deps.canteens)
             uow.commit()
         except MoneyError as error:
             problem = str(error)
@@ -300,7 +308,9 @@ async def bank_import(request: Request, deps: Deps, bank_file: UploadFile) -> Re
     resolve = canteen_resolver(deps.canteens)
 
     def run() -> ImportReport:
-        return import_bank_file(deps.uow_factory(), data, name, resolve, deps.clock.now(), _currency(deps))
+        return import_bank_file(
+            deps.uow_factory(), data, name, resolve, deps.clock.now(), _currency(deps), deps.canteens
+        )
 
     try:
         report = await run_in_threadpool(run)

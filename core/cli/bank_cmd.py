@@ -72,7 +72,9 @@ def import_command(app: AppContext, files: tuple[Path, ...]) -> None:
     currency = next(iter(app.canteens.values())).currency
     for path in files:
         try:
-            report = import_bank_file(app.uow(), path.read_bytes(), path.name, resolve, app.now(), currency)
+            report = import_bank_file(
+                app.uow(), path.read_bytes(), path.name, resolve, app.now(), currency, app.canteens
+            )
         except CamtError as error:
             raise click.ClickException(f"{error} — nothing was imported from this file") from None
         _print_report(report)
@@ -103,7 +105,7 @@ def assign_command(app: AppContext, payment_id: int, family: str) -> None:
     assert household.id is not None
     with app.uow() as uow:
         try:
-            payment = assign_bank_payment(uow, payment_id, household.id, _staff(), app.now())
+            payment = assign_bank_payment(uow, payment_id, household.id, _staff(), app.now(), app.canteens)
         except MoneyError as error:
             raise click.ClickException(str(error)) from None
         uow.commit()

@@ -21,7 +21,8 @@ STRIPE = PaymentSettings(provider="stripe", api_key="sk_test_123", webhook_secre
 
 
 def _client(road: Road, payments: PaymentSettings = STRIPE) -> TestClient:
-    return TestClient(create_app(WebDeps(Settings(payments=payments), road.uow_factory, road.clock)))
+    deps = WebDeps(Settings(payments=payments), road.uow_factory, road.clock, canteens=road.canteens)
+    return TestClient(create_app(deps))
 
 
 def _dupont(road: Road) -> int:

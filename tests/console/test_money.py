@@ -71,6 +71,18 @@ def test_cash_desk_records_a_top_up_and_prints_a_receipt(pages: PagesClient) -> 
     assert _balance(pages, "Dupont") == Decimal("450.00")
 
 
+def test_the_receipt_is_in_the_familys_language(pages: PagesClient) -> None:
+    household = _id(pages, "Smith")
+    token = pages.csrf("/console/money")
+    receipt = pages.client.post(
+        "/console/money/cash", data={"csrf_token": token, "household_id": str(household), "amount": "20.50"}
+    )
+    assert 'lang="en"' in receipt.text
+    assert "Receipt no." in receipt.text
+    assert "CHF 20.50" in receipt.text
+    assert "Retour à la caisse" in receipt.text  # the page around it stays in the staff's language
+
+
 @pytest.mark.parametrize("amount", ["abc", "0", "-5", "1.005"])
 def test_a_bad_cash_amount_is_explained_and_nothing_recorded(pages: PagesClient, amount: str) -> None:
     household = _id(pages, "Martin")
@@ -178,6 +190,11 @@ def test_bank_import_then_assign_the_unmatched_payment(pages: PagesClient) -> No
     )
     assert "Paiement attribué et comptabilisé" in assigned.text
     assert _balance(pages, "Martin") == Decimal("250.00")
+    with pages.uow_factory() as uow:
+        [notice] = uow.outbox.claim_due(pages.clock.now(), 10)
+    assert notice.recipient == "sophie.martin@example.ch"
+    assert "Votre versement de 50,00 CHF est arrivé" in notice.text
+    assert "Nouveau solde : 250,00 CHF" in notice.text
     twice = pages.client.post(
         f"/console/money/bank/{unmatched[0].id}/assign", data={"csrf_token": token, "household_id": str(martin)}
     )

@@ -198,7 +198,7 @@ def test_the_canteen_resolver_reads_the_statements_references() -> None:
         ("A5", "10.00", "CHF", qr_reference(canteen, 4242)),  # nobody
         ("A6", "10.00", "CHF", "NOT A REFERENCE"),
     )
-    report = import_bank_file(uow, data, "mixed.xml", canteen_resolver(canteens), NOW)
+    report = import_bank_file(uow, data, "mixed.xml", canteen_resolver(canteens), NOW, canteens=canteens)
     assert [(line.outcome, line.household_id) for line in report.lines] == [
         (BOOKED, household.id),
         (BOOKED, household.id),
@@ -212,6 +212,10 @@ def test_the_canteen_resolver_reads_the_statements_references() -> None:
     assert (report.count(BOOKED), report.count(UNMATCHED)) == (2, 4)
     with uow:
         assert uow.ledger.balance(household.id) == Decimal("30.00")
+        notices = uow.outbox.claim_due(NOW, 10)
+    assert [(n.channel, n.recipient) for n in notices] == [("email", "claire@example.ch")] * 2
+    assert "Votre versement de 20,00 CHF est arrivé" in notices[0].text
+    assert "Nouveau solde : 30,00 CHF" in notices[1].text
 
 
 def test_a_credit_booked_by_hand_before_the_file_is_not_booked_again() -> None:
