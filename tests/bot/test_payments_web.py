@@ -56,6 +56,10 @@ def test_webhook_credits_once_and_refuses_forgeries(uow_factory: Callable[[], Ab
         OnlinePaymentStatus.CREDITED,
         household_id,
     )
+    with road.uow_factory() as uow:
+        notices = uow.outbox.claim_due(road.clock.now(), 10)
+    assert [n.recipient for n in notices] == ["claire.dupont@example.ch"]  # told once, not on the replay
+    assert "Votre versement de 50,00 CHF est arrivé" in notices[0].text
 
 
 def test_other_events_are_acknowledged_and_ignored(uow_factory: Callable[[], AbstractUnitOfWork]) -> None:
