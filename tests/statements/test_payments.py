@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -9,6 +11,7 @@ import pytest
 
 from core.model import EntryKind, PaymentMethod
 from core.payments import OnlinePaymentStatus
+from core.unit_of_work import AbstractUnitOfWork
 from statements.payments import (
     ConfirmedPayment,
     PaymentProviderError,
@@ -145,3 +148,31 @@ def test_payments_no_household_can_take_are_kept_unmatched(payment: ConfirmedPay
             None,
         )
         assert uow.ledger.balance(1) == Decimal("0")
+
+
+def test_two_deliveries_of_the_same_event_at_once_credit_once(
+    uow_factory: Callable[[], AbstractUnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        household = uow.households.add(dupont())
+        uow.commit()
+    assert household.id is not None
+    paid = ConfirmedPayment("stripe", "evt_race", "cs_race", household.id, Decimal("40.00"), "CHF")
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def deliver() -> None:
+        start.wait()
+        with uow_factory() as uow:
+            record = credit_online_payment(uow, paid, NOW)
+            uow.commit()
+        outcomes.append("replayed" if record is None else record.status.value)
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["credited", "replayed"]
+    with uow_factory() as uow:
+        assert uow.ledger.balance(household.id) == Decimal("40.00")
