@@ -10,26 +10,20 @@ from fastapi.concurrency import run_in_threadpool
 
 from core.canteen import Canteen
 from core.clock import Clock
-from core.settings import PaymentSettings
 from core.unit_of_work import AbstractUnitOfWork
 from statements.payments import (
     ConfirmedPayment,
     PaymentProvider,
-    StripeProvider,
     WebhookSignatureError,
     credit_online_payment,
+    provider_from_settings,
 )
+
+__all__ = ["STRIPE_WEBHOOK_PATH", "mount_payments", "provider_from_settings"]
 
 log = logging.getLogger(__name__)
 
 STRIPE_WEBHOOK_PATH = "/payments/stripe/webhook"
-
-
-def provider_from_settings(settings: PaymentSettings) -> PaymentProvider | None:
-    """The configured provider, or None when online payment is off (or its secrets are missing)."""
-    if settings.provider == "stripe" and settings.api_key and settings.webhook_secret:
-        return StripeProvider(settings.api_key, settings.webhook_secret, settings.api_base_url)
-    return None
 
 
 def mount_payments(

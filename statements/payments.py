@@ -17,6 +17,7 @@ from core.canteen import Canteen
 from core.model import PaymentMethod, Source
 from core.money_services import book_top_up, notify_top_up
 from core.payments import OnlinePayment, OnlinePaymentStatus
+from core.settings import PaymentSettings
 from core.unit_of_work import AbstractUnitOfWork
 
 CONFIRMING_EVENTS = frozenset({"checkout.session.completed", "checkout.session.async_payment_succeeded"})
@@ -135,6 +136,13 @@ class StripeProvider:
             amount=Decimal(int(session.get("amount_total") or 0)) / 100,
             currency=str(session.get("currency") or "").upper(),
         )
+
+
+def provider_from_settings(settings: PaymentSettings) -> PaymentProvider | None:
+    """The configured provider, or None when online payment is off (or its secrets are missing)."""
+    if settings.provider == "stripe" and settings.api_key and settings.webhook_secret:
+        return StripeProvider(settings.api_key, settings.webhook_secret, settings.api_base_url)
+    return None
 
 
 def credit_online_payment(

@@ -1,4 +1,4 @@
-"""Staff money commands: bank-file import and unmatched credits, refund requests, decisions and pain.001 export."""
+"""Staff money commands: bank files and unmatched credits, refunds and pain.001 export, online payment links."""
 
 from __future__ import annotations
 
@@ -219,3 +219,36 @@ def export_command(
         uow.commit()
     total = sum((request.amount for request in done), Decimal("0.00"))
     click.echo(f"{output}: {len(done)} refund(s), {total} in all, to execute on {when}")
+
+
+@click.group("payments")
+def payments_group() -> None:
+    """Online payments (card, TWINT) through the provider of [payments]."""
+
+
+@payments_group.command("link")
+@click.argument("family")
+@click.argument("amount")
+@pass_app
+def link_command(app: AppContext, family: str, amount: str) -> None:
+    """A payment page where FAMILY pays AMOUNT into its account; the account is credited once it is paid."""
+    from statements.payments import PaymentProviderError, provider_from_settings
+
+    settings = app.settings.payments
+    provider = provider_from_settings(settings)
+    if provider is None:
+        raise click.ClickException("online payment is off: set [payments] provider, api_key and webhook_secret")
+    value = _amount(amount)
+    if value <= 0:
+        raise click.BadParameter(f"{amount!r} is not a positive amount")
+    household = find_household(app, family)
+    assert household.id is not None
+    base = settings.public_base_url.rstrip("/") or "http://127.0.0.1"
+    currency = next(iter(app.canteens.values())).currency
+    try:
+        checkout = provider.create_checkout(
+            household.id, value, currency, f"{base}/payments/done", f"{base}/payments/cancelled"
+        )
+    except PaymentProviderError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{household.name}: {value} {currency} — {checkout.url}")

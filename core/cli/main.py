@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from core.cli.bank_cmd import bank_group, refunds_group
+from core.cli.bank_cmd import bank_group, payments_group, refunds_group
 from core.cli.booking_cmd import balance_command, book_command, cancel_command, day_command, topup_command
 from core.cli.context import AppContext
 from core.cli.db_cmd import db_group
@@ -54,6 +54,7 @@ for command in (
     telegram_group,
     bank_group,
     refunds_group,
+    payments_group,
     menu_group,
     document_group,
     statement_command,

@@ -13,6 +13,7 @@ from core.canteen_files import load_canteens
 from core.cli.main import cli
 from core.db.unit_of_work import SqlAlchemyUnitOfWork
 from statements.qr_reference import qr_reference
+from tests.statements.stripe_fake import WEBHOOK_SECRET, fake_stripe_api
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-11-23T07:40:00+01:00"
@@ -30,8 +31,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run(project: Path, database_url: str) -> Invoke:
     env = {"CANTINE_DATABASE_URL": database_url, "CANTINE_NOW": NOW, "CANTINE_CONFIG": "", "COLUMNS": "200"}
 
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    def invoke(*args: str, **more: str) -> Result:
+        return CliRunner().invoke(cli, list(args), env={**env, **more}, catch_exceptions=False)
 
     return invoke
 
@@ -148,3 +149,28 @@ def test_refund_request_approve_refuse_and_export(run: Invoke, project: Path) ->
     )
     assert nothing.exit_code == 1
     assert "no approved refund" in nothing.output
+
+
+def test_a_payment_link_is_created_through_the_provider(run: Invoke) -> None:
+    ok(run("demo", "seed"))
+    off = run("payments", "link", "Dupont", "50")
+    assert off.exit_code == 1
+    assert "online payment is off" in off.output
+    with fake_stripe_api() as api:
+        stripe = {
+            "CANTINE_PAYMENTS_PROVIDER": "stripe",
+            "CANTINE_PAYMENTS_API_KEY": "sk_test_cli",
+            "CANTINE_PAYMENTS_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "CANTINE_PAYMENTS_API_BASE_URL": api.base_url,
+            "CANTINE_PAYMENTS_PUBLIC_BASE_URL": "https://cantine.example.ch/",
+        }
+        made = ok(run("payments", "link", "Dupont", "50", **stripe))
+        assert "Dupont: 50 CHF — https://checkout.stripe.test/c/pay/cs_test_1" in made
+        [(_, _, form)] = api.requests
+        assert form["success_url"] == "https://cantine.example.ch/payments/done"
+        bad = run("payments", "link", "Dupont", "-5", **stripe)
+        assert bad.exit_code == 2
+        api.refuse = True
+        refused = run("payments", "link", "Dupont", "5", **stripe)
+        assert refused.exit_code == 1
+        assert "Stripe refused the checkout" in refused.output
