@@ -17,7 +17,15 @@ from bot.web import WebDeps
 from core import i18n
 from core.canteen import Canteen
 from core.model import EntryKind, Household, PaymentMethod
-from core.money_services import MoneyError, approve_refund, assign_bank_payment, record_cash, refuse_refund
+from core.money_services import (
+    MoneyError,
+    approve_refund,
+    assign_bank_payment,
+    record_cash,
+    refund_requested_text,
+    refuse_refund,
+    request_refund,
+)
 from core.payments import BankPaymentStatus
 from core.refunds import RefundStatus, format_iban
 from core.rules import amount_problem
@@ -151,6 +159,7 @@ def _refunds_page(
     request: Request, deps: WebDeps, status_code: int = 200, error: str | None = None, message: str | None = None
 ) -> Response:
     with deps.uow_factory() as uow:
+        families = sorted(uow.households.list(), key=lambda h: h.name.casefold())
         requests = list(uow.money.refunds())
         names = {r.household_id: _name(uow.households.get(r.household_id)) for r in requests}
         waiting = [r for r in requests if r.status is RefundStatus.REQUESTED]
@@ -169,6 +178,7 @@ def _refunds_page(
         balances=balances,
         to_pay=to_pay,
         export_ready=bool(payments.refund_account_name and payments.refund_account_iban),
+        families=families,
         format_iban=format_iban,
         currency=_currency(deps),
         error=error,
@@ -188,7 +198,36 @@ def refunds_page(request: Request, deps: Deps, done: str | None = None) -> Respo
 
 def _done(request: Request, done: str | None) -> str | None:
     """The confirmation of the action just done (after its redirect), if `done` names one."""
-    return _t(request, f"done.{done}") if done in ("approved", "refused", "assigned") else None
+    return _t(request, f"done.{done}") if done in ("approved", "refused", "assigned", "requested") else None
+
+
+@router.post("/money/refunds/request", response_class=HTMLResponse)
+def refund_request(
+    request: Request,
+    staff: Staff,
+    deps: Deps,
+    household_id: Annotated[int, Form()],
+    iban: Annotated[str, Form()],
+    amount: Annotated[str, Form()] = "",
+) -> Response:
+    """A request a family made at the desk or by phone, recorded like one made by message (a person decides)."""
+    value = None
+    if amount.strip():
+        value = _amount(amount)
+        if value is None:
+            return _refunds_page(request, deps, 400, _t(request, "error.amount", amount=amount))
+    with deps.uow_factory() as uow:
+        try:
+            outcome = request_refund(
+                uow, household_id, iban, value, deps.clock.now(), "console", requested_by=staff.username
+            )
+        except MoneyError:
+            raise HTTPException(404, f"no family {household_id}") from None
+        uow.commit()
+    if outcome.request is None:
+        problem = refund_requested_text(page_language(request), outcome, _currency(deps))
+        return _refunds_page(request, deps, 400, problem)
+    return RedirectResponse(f"{MONEY}/refunds?done=requested", status_code=303)
 
 
 @router.post("/money/refunds/{request_id}/approve", response_class=HTMLResponse)

@@ -212,3 +212,30 @@ def test_money_pages_need_a_login(uow_factory: Callable[[], AbstractUnitOfWork])
     app, _, _ = demo_app(uow_factory, MONDAY_MORNING)
     answer = TestClient(app).get("/console/money/refunds", follow_redirects=False)
     assert answer.status_code in (303, 307)
+
+
+def test_a_request_made_at_the_desk_joins_the_queue(pages: PagesClient) -> None:
+    token = pages.csrf("/console/money/refunds")
+    favre = str(_id(pages, "Favre"))
+    qr = pages.client.post(
+        "/console/money/refunds/request",
+        data={"csrf_token": token, "household_id": favre, "iban": "CH44 3199 9123 0008 8901 2"},
+    )
+    assert qr.status_code == 400
+    assert "QR-IBAN" in qr.text
+    bad = pages.client.post(
+        "/console/money/refunds/request", data={"csrf_token": token, "household_id": favre, "iban": IBAN, "amount": "x"}
+    )
+    assert bad.status_code == 400
+    unknown = pages.client.post(
+        "/console/money/refunds/request", data={"csrf_token": token, "household_id": "9999", "iban": IBAN}
+    )
+    assert unknown.status_code == 404
+    made = pages.client.post(
+        "/console/money/refunds/request",
+        data={"csrf_token": token, "household_id": favre, "iban": IBAN, "amount": "30"},
+    )
+    assert "Demande enregistrée" in made.text
+    with pages.uow_factory() as uow:
+        [request] = uow.money.refunds()
+    assert (request.amount, request.source_channel, request.requested_by) == (Decimal("30.00"), "console", "alice")
