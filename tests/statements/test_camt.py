@@ -133,3 +133,22 @@ def test_an_entity_expansion_bomb_is_refused() -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><lolz>&lol2;</lolz>'
     with pytest.raises(CamtError, match="not readable XML"):
         parse_camt(bomb, "bomb.xml")
+
+
+@pytest.mark.parametrize(
+    ("namespace", "message", "report", "kind"),
+    [
+        ("urn:iso:std:iso:20022:tech:xsd:camt.054.001.04", "BkToCstmrDbtCdtNtfctn", "Ntfctn", "camt.054"),
+        ("urn:iso:std:iso:20022:tech:xsd:camt.054.001.08", "BkToCstmrDbtCdtNtfctn", "Ntfctn", "camt.054"),
+        ("urn:iso:std:iso:20022:tech:xsd:camt.053.001.04", "BkToCstmrStmt", "Stmt", "camt.053"),
+        ("urn:iso:std:iso:20022:tech:xsd:camt.053.001.08", "BkToCstmrStmt", "Stmt", "camt.053"),
+    ],
+)
+def test_every_supported_version_is_read(namespace: str, message: str, report: str, kind: str) -> None:
+    entry = '<Ntry><Amt Ccy="CHF">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><AcctSvcrRef>V1</AcctSvcrRef></Ntry>'
+    data = (
+        f'<Document xmlns="{namespace}"><{message}><GrpHdr><MsgId>M</MsgId></GrpHdr>'
+        f"<{report}>{entry}</{report}></{message}></Document>"
+    ).encode()
+    parsed = parse_camt(data)
+    assert (parsed.kind, [p.acct_svcr_ref for p in parsed.payments]) == (kind, ["V1"])
