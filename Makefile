@@ -51,6 +51,8 @@ unit: system-deps $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/core_bench.py
 	$(BIN)/python benchmarks/nlu_bench.py
+	$(BIN)/python benchmarks/pipeline_bench.py
+	$(BIN)/python benchmarks/statement_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
