@@ -35,6 +35,7 @@ _CONTRAST = frozenset(
 )
 _SYMBOL = itemgetter(1)  # the grammar symbol of a token
 _CUT_SYMBOLS = re.compile(r"[|.,e]")
+_CUT_CHARS = frozenset("|.,e")
 _YES_NO = frozenset({"oui", "non", "yes", "ja", "nein"})
 _POLARITY_KINDS = ("cancel", "reserve", "weak_reserve", "negation", "dont_cancel")
 # The cues that name what the message asks for (the one list: the parser reads it too).
@@ -290,7 +291,7 @@ def _clauses(
     mentions: list[Mention],
     kinds: frozenset[str],
 ) -> list[Clause]:
-    if _CUT_SYMBOLS.search(symbols) is None and _CONTRAST.isdisjoint(texts):
+    if _CUT_CHARS.isdisjoint(symbols) and _CONTRAST.isdisjoint(texts):
         return [Clause(0, len(tokens), False, cues, spans, mentions, kinds, symbols)]
     inside: set[int] = set()
     for s in spans:

@@ -321,14 +321,9 @@ def _plain_token(raw: str) -> Token:
 
 
 def offsets(text: str, tokens: list[Token]) -> list[int]:
-    """The offset of each token in the text it was read from."""
-    if tokens and tokens[-1].start:
-        return [t.start for t in tokens]
-    # Plain text: shared tokens carry no offset. They were read by PLAIN_TOKEN, which skips only characters that
-    # cannot start a token, so each token is the first occurrence of its text after the end of the previous one.
-    # (One token: it may also be a number at offset 0, not read by PLAIN_TOKEN.)
-    if len(tokens) < 2:
-        return [text.find(t.text) for t in tokens]
+    """The offset of each token in the text it was read from (tokens are shared: they carry none)."""
+    # Each token is the first occurrence of its text after the end of the previous one: the readings skip only
+    # characters that cannot start a token.
     starts: list[int] = []
     append = starts.append
     find = text.find

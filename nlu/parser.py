@@ -102,7 +102,7 @@ def _parse(message: Message, canteen: Canteen) -> Interpretation:
     body, quote_notes = strip_quotes(message.text or "")
     evidence.extend(quote_notes)
     subject, is_reply, is_echo = clean_subject(message.subject)
-    slash = _SLASH.match(body)
+    slash = _SLASH.match(body) if "/" in body else None
     if slash and body[slash.end() :].strip():
         evidence.append(f"telegram command /{slash.group(1)} with arguments: read as text")
         body = body[slash.start(1) :]
