@@ -78,7 +78,8 @@ def family_list(request: Request, deps: Annotated[WebDeps, Depends(web_deps)], q
     return render(request, "family/list.html", rows=rows, query=query, total=len(found), currency=currency)
 
 
-def _outcome(result: CommandResult, child_name: str, day: date, language: str, currency: str) -> Outcome:
+def agenda_outcome(result: CommandResult, child_name: str, day: date, language: str, currency: str) -> Outcome:
+    """What a booking or cancellation did, as the page says it: done with the balance, or refused and why."""
     day_text = i18n.day_label(day, language)
     if result.done:
         key = "pages.agenda.done.cancel" if isinstance(result.command, CancelMeal) else "pages.agenda.done.reserve"
@@ -173,5 +174,5 @@ def family_agenda_change(
         deps.uow_factory(), deps.canteens, deps.clock.now(), child_id, day, change, source, override=forced
     )
     canteen = deps.canteens.get(child.canteen_id)
-    outcome = _outcome(result, child.first_name, day, language, canteen.currency if canteen else "CHF")
+    outcome = agenda_outcome(result, child.first_name, day, language, canteen.currency if canteen else "CHF")
     return _family_page(request, deps, household_id, shown_week or day, outcome, forced, 200 if result.done else 409)

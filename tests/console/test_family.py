@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
+from bot.console import family as family_area
 from bot.console.templating import LANGUAGE_COOKIE
+from core.commands import CommandResult, Outcome, Refusal, ReserveMeal
 from core.messages import InboundMessage
+from core.model import Source
 from core.pipeline.worker import Worker, receive
 from core.unit_of_work import AbstractUnitOfWork
 from tests.console.pages_client import PagesClient, logged_in
@@ -149,3 +153,21 @@ def test_english_and_german(pages: PagesClient) -> None:
     german = pages.client.get(f"/console/families/{household_id}").text
     assert "Reservationsübersicht" in german
     assert '<html lang="de">' in german
+
+
+@pytest.mark.parametrize(
+    ("refusal", "details", "expected"),
+    [
+        (Refusal.INSUFFICIENT_BALANCE, {"missing": Decimal("2.50")}, "solde insuffisant, il manque 2,50 CHF"),
+        (Refusal.ALREADY_BOOKED, {}, "déjà réservé"),
+        (Refusal.NOT_BOOKED, {}, "pas de réservation à annuler"),
+        (Refusal.UNKNOWN_CHILD, {}, "refusé (unknown_child)"),
+    ],
+)
+def test_refusals_are_explained(refusal: Refusal, details: dict[str, object], expected: str) -> None:
+    command = ReserveMeal(1, date(2026, 11, 24), Source("staff"))
+    outcome = family_area.agenda_outcome(
+        CommandResult(command, Outcome.REFUSED, refusal, details), "Léa", command.day, "fr", "CHF"
+    )
+    assert outcome.text == f"Refusé pour Léa le mardi 24.11 : {expected}"
+    assert not outcome.done
