@@ -1,4 +1,4 @@
-"""Console admin pages: the staff accounts (list, add, deactivate or reactivate, reset a password)."""
+"""Console admin pages: the staff accounts (list, add, deactivate or reactivate, reset a password), the canteens."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from core.staff_accounts import Role
 from core.staff_login import AccountError, add_account, set_active, set_password
 
 router = APIRouter()
-NAV = (("console.nav.staff_accounts", f"{CONSOLE_PREFIX}/admin/staff", "admin"),)
+NAV = (
+    ("console.nav.staff_accounts", f"{CONSOLE_PREFIX}/admin/staff", "admin"),
+    ("console.nav.canteens", f"{CONSOLE_PREFIX}/admin/canteens", "admin"),
+)
 ACCOUNTS_PAGE = f"{CONSOLE_PREFIX}/admin/staff"
 
 
@@ -105,3 +108,20 @@ def reset_password(
     except AccountError as error:
         return _refused(request, deps, error)
     return RedirectResponse(f"{ACCOUNTS_PAGE}?notice=console.admin.password_reset", status_code=303)
+
+
+@router.get("/admin/canteens", response_class=HTMLResponse)
+def canteens(
+    request: Request,
+    admin: Annotated[StaffUser, Depends(require_admin)],
+    deps: Annotated[WebDeps, Depends(web_deps)],
+) -> Response:
+    """The canteens as configured (their files in the canteens directory are the place to change them)."""
+    weekdays = {canteen.id: sorted(canteen.service_weekdays) for canteen in deps.canteens.values()}
+    return render(
+        request,
+        "admin/canteens.html",
+        canteens=list(deps.canteens.values()),
+        weekdays=weekdays,
+        canteens_dir=deps.settings.canteens_dir,
+    )

@@ -178,3 +178,14 @@ def test_demo_mode_creates_the_documented_admin_once(
         accounts = list(uow.accounts.list())
     assert [(a.username, a.role) for a in accounts] == [("admin", Role.ADMIN)]
     assert password_matches(accounts[0].password_hash, "cantine-demo")
+
+
+def test_an_admin_sees_the_canteens_and_staff_do_not(console: Console) -> None:
+    console.login(ADMIN)
+    page = console.client.get("/console/admin/canteens")
+    assert page.status_code == 200
+    assert "(montval)" in page.text
+    assert "08:15" in page.text
+    assert "fichier TOML" in page.text
+    staff_client = console.login(STAFF, client=console.new_client())
+    assert staff_client.get("/console/admin/canteens").status_code == 403
