@@ -51,6 +51,8 @@ INTENT_KINDS: frozenset[str] = frozenset(
         "refund",
         "rules",
         "registration",
+        "charter",
+        "documents",
         "help",
         "status",
         "staff",
@@ -261,7 +263,7 @@ def _meal_before(cues: list[Cue], index: int) -> bool:
     return bool(cues) and cues[-1].kind in ("vegetarian", "special") and cues[-1].end == index
 
 
-_CARRIERS = frozenset({"topup", "refund", "balance", "statement", "registration", "rules"})
+_CARRIERS = frozenset({"topup", "refund", "balance", "statement", "registration", "rules", "charter"})
 
 
 def _drop_inner_booking(cues: list[Cue]) -> list[Cue]:

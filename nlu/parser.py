@@ -14,7 +14,7 @@ from nlu.lexicon import VOCABULARY
 from nlu.model import Command, Interpretation, Message, PendingCommand, Question
 from nlu.questions import ASKING, REMARK_BLOCKERS, SHIFTS, asks, dated_remarks, person_questions
 from nlu.quotes import clean_subject, strip_quotes
-from nlu.requests import default_week, period_answer, refund, result, statement, topup
+from nlu.requests import DOCUMENT_KEYS, default_week, document, period_answer, refund, result, statement, topup
 from nlu.suggest import without_staff_part
 from nlu.temporal import Resolver, UnclearError, calendar_data
 
@@ -53,7 +53,10 @@ _EVIDENCE_CUES = _INTENT_CUES | {"uncertain", "thanks", "negation", "vegetarian"
 _BOOKING_CUES = frozenset({"cancel", "reserve", "dont_cancel"})
 _ORDER_KINDS = _BOOKING_CUES | {"weak_reserve", "vegetarian", "special", "normal"}
 _STATEMENT_KINDS = frozenset({"statement", "fiscal"})
-_DOCUMENT_KINDS = frozenset({"rules", "registration"})
+# The documents one may ask for by name, in the order of the keys (see nlu.requests.document); "documents" is
+# a request for the documents without naming one (answered with their list).
+_DOCUMENT_KINDS = frozenset(DOCUMENT_KEYS)
+_ANY_DOCUMENT_KINDS = _DOCUMENT_KINDS | {"documents"}
 _MEAL_KINDS = frozenset({"vegetarian", "special"})
 _NEGATION_OR_MEAL = frozenset({"negation", "vegetarian", "special"})
 _HOUSEHOLD_KINDS = frozenset({"all_children", "both_children", "my_child"})
@@ -172,10 +175,7 @@ def _decide(
             return result("statement", "staff", evidence, "a statement request mixed with another request")
         return statement(a, resolver, evidence)
     if kinds & _DOCUMENT_KINDS and not a.spans:
-        document = "rules" if "rules" in kinds else "registration"
-        if staff:
-            return result("document", "staff", evidence, "a document request mixed with another request")
-        return result("document", "auto", evidence, document=document)
+        return document(a, evidence, staff)
     if "menu" in kinds:
         if staff or _booking_outside(a, ("menu", "status")) or "status" in kinds:
             return result("menu", "staff", evidence, "a menu question mixed with another request")
@@ -188,6 +188,8 @@ def _decide(
         if staff or booking:
             return result("balance", "staff", evidence, "a balance question mixed with another request")
         return result("balance", "auto", evidence)
+    if "documents" in kinds and not a.spans and not booking:
+        return document(a, evidence, staff)
     weak = ("weak_reserve" in kinds or kinds & _MEAL_KINDS) and a.spans and a.mentions
     if booking or (weak and (_REQUEST.search(a.folded) or kinds & _NEGATION_OR_MEAL)):
         return _booking(a, side, resolver, household, evidence)
@@ -235,6 +237,8 @@ def _booking(
         return result(guess, "staff", evidence, _ASKS_MORE)
     if _dated_remark(a):
         return result(guess, "staff", evidence, _REMARK)
+    if not kinds.isdisjoint(_ANY_DOCUMENT_KINDS):
+        return result(guess, "staff", evidence, "a booking mixed with a document request: a person answers both")
     if _alternative(a):
         return result(guess, "clarify", evidence, "the message offers alternatives ('or')", question=Question("date"))
     if "?" in a.folded and not _REQUEST.search(a.folded) and asks(a.tokens, a.spans):

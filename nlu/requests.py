@@ -1,4 +1,4 @@
-"""Requests other than bookings: refund, top-up, statement, menu and status periods; the result builder."""
+"""Requests other than bookings: refund, top-up, statement, menu and status periods, documents; the result builder."""
 
 from __future__ import annotations
 
@@ -119,6 +119,41 @@ _NEW_DETAILS = re.compile(
     r"\b(?:nouvel(?:le)? (?:iban|compte|coordonnees)|nouveau (?:compte|iban)|changement d iban|futur\w*|a l avenir"
     r"|new (?:iban|bank|account)|future|from now on|neue[sn]? (?:iban|konto|bankverbindung)|kunftig\w*|zukunftig\w*)\b"
 )
+
+
+# The documents a parent may ask for by name: the keys of Interpretation.document (core.documents.DocumentKey).
+#   rules         the canteen's rules: "règlement", "règles de la cantine", "house rules", "Reglement", "Hausordnung"
+#   registration  the registration form: "fiche/formulaire d'inscription", "registration form", "Anmeldeformular"
+#   charter       the charter: "charte", "charter", "Charta"
+# A request for documents naming none ("vous avez des documents ?", "what documents do you have?", "welche
+# Unterlagen…"), or naming several, has document None: the answer is the list. Prices are no document: a question
+# about prices goes to staff (intent other).
+DOCUMENT_KEYS: tuple[str, ...] = ("rules", "registration", "charter")
+# Documents being sent to the canteen, not asked for: a person reads them.
+_DELIVERS = re.compile(
+    r"\b(?:ci joint\w*|en piece jointe|en annexe|je vous (?:envoie|transmets|fais parvenir)|attached|enclosed"
+    r"|attaching|(?:i am|i m|we are) sending|here (?:is|are) (?:the|my|our)|im anhang|anbei|beiliegend"
+    r"|in der beilage|(?:ich|wir) (?:sende|schicke|senden|schicken) (?:ihnen|euch|dir))\b"
+)
+_ASKING_FOR = re.compile(
+    r"\b(?:pouvez|pourriez|pourrais|peux|voulez|merci de|merci d|svp|stp|please|pls|can|could|would|konnen"
+    r"|konnten|kannst|bitte|je voudrais|je souhaite|i would like|i d like|ich mochte|ich hatte gern|avez|auriez"
+    r"|have|gibt es|habt|haben sie|send|envoy\w*|schick\w*|where|ou|wo|quel\w*|what|which|welche\w*)\b"
+)
+
+
+def document(a: Analysis, evidence: list[str], staff: bool) -> Interpretation:
+    """A request for one of the canteen's documents (see DOCUMENT_KEYS), or for their list."""
+    named = [key for key in DOCUMENT_KEYS if key in a.kind_set]
+    if staff:
+        return result("document", "staff", evidence, "a document request mixed with another request")
+    if _DELIVERS.search(a.folded):
+        return result("document", "staff", evidence, "documents sent to the canteen: a person should read them")
+    if not named and "?" not in a.folded and not _ASKING_FOR.search(a.folded):
+        if "thanks" in a.kind_set:  # "merci pour les documents"
+            return result("thanks", "auto", evidence)
+        return result("document", "staff", evidence, "documents mentioned, not asked for: a person should read it")
+    return result("document", "auto", evidence, document=named[0] if len(named) == 1 else None)
 
 
 def refund(raw: str, evidence: list[str], mixed: bool) -> Interpretation:

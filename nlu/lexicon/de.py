@@ -293,6 +293,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(uberweisen|auszahlen) (sie )?(bitte )?(das|mein|unser) (rest)?guthaben",
     ),
     "rules": (r"reglement", r"hausordnung", r"regeln", r"nutzungsbedingungen"),
+    "charter": (r"charta",),
+    "documents": (r"dokumente?", r"unterlagen"),
     "registration": (r"anmeldeformular", r"anmeldebogen", r"formular", r"die anmeldung", r"anmeldeunterlagen"),
     "help": (
         r"hilfe",

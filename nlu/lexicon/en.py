@@ -264,6 +264,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(transfer|pay|send|return) (the|my|our) (remaining )?(balance|credit)",
     ),
     "rules": (r"rules", r"regulations", r"terms and conditions"),
+    "charter": (r"charter",),
+    "documents": (r"documents?", r"docs", r"paperwork"),
     "registration": (r"registration form", r"enrol\w* form", r"sign up form", r"application form", r"form"),
     "help": (
         r"help",

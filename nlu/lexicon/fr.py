@@ -318,7 +318,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(cloturer|fermer|solder) (mon|le|notre) compte",
         r"(verser|virer|transferer|reverser) (le|mon|notre) (solde|reste|credit|avoir)",
     ),
-    "rules": (r"reglement\w*", r"conditions generales", r"charte"),
+    "rules": (r"reglement\w*", r"conditions generales", r"regles"),
+    "charter": (r"charte",),
+    "documents": (r"documents?", r"docs"),
     "registration": (r"(fiche|formulaire|bulletin|dossier|feuille) d inscription", r"formulaire"),
     "help": (
         r"aide",
