@@ -129,6 +129,7 @@ def log_in(
     """
     name = username.strip().lower()[:64]
     with uow:
+        uow.accounts.prune(now, now - policy.window)
         failures = uow.accounts.failures_since(name, now - policy.window)
         if len(failures) >= policy.attempts:
             locked_until = max(failures) + policy.lockout

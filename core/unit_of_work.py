@@ -271,6 +271,10 @@ class StaffAccountRepository(Protocol):
 
     def clear_failures(self, username: str) -> None: ...
 
+    def prune(self, now: datetime, failures_before: datetime) -> None:
+        """Forget sessions expired by `now` and failed logins older than `failures_before`."""
+        ...
+
 
 class MoneyRepository(Protocol):
     """Bank-file credits (stored once per AcctSvcrRef), refund requests and online-payment events."""

@@ -103,3 +103,7 @@ class SqlStaffAccountRepository:
 
     def clear_failures(self, username: str) -> None:
         self._c().execute(delete(f).where(f.c.username == username))
+
+    def prune(self, now: datetime, failures_before: datetime) -> None:
+        self._c().execute(delete(s).where(s.c.expires_at <= aware_utc(now)))
+        self._c().execute(delete(f).where(f.c.at < aware_utc(failures_before)))

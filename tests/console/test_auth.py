@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from core.settings import Settings, WebSettings
+from core.staff_login import token_hash
 from tests.console.conftest import ADMIN, PASSWORD, STAFF, Console, csrf_of
 
 PUBLIC = {"/console/login", "/console/language/{code}", "/console", "/console/"}
@@ -247,3 +249,16 @@ def test_console_home_goes_to_the_inbox_and_static_files_are_served(console: Con
     css = console.client.get("/console/static/console.css")
     assert css.status_code == 200
     assert "@media print" in css.text
+
+
+def test_a_login_forgets_expired_sessions_and_old_failures(console: Console) -> None:
+    console.login()
+    old = console.client.cookies.get("cantine_console") or ""
+    page = console.client.get("/console/login")
+    data = {"username": "ghost", "password": "whatever1", "csrf_token": csrf_of(page.text)}
+    assert console.client.post("/console/login", data=data).status_code == 401
+    console.later(13 * 60)
+    console.login(client=console.new_client())
+    with console.road.uow_factory() as uow:
+        assert uow.accounts.session(token_hash(old)) is None
+        assert list(uow.accounts.failures_since("ghost", console.road.clock.now() - timedelta(days=1))) == []
