@@ -330,7 +330,8 @@ def _one_clause(
     if len(set(days)) != len(days) or len(set(children)) != len(children):
         return None
     act: Action = "cancel" if action == "cancel" else "reserve"
-    return [Command(act, child, day, meal) for child in children for day in days], notes
+    new = tuple.__new__  # the tuple itself: a NamedTuple's __new__ is a Python function
+    return [new(Command, (act, child, day, meal)) for child in children for day in days], notes
 
 
 def _inherit(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 from nlu.lexicon import VOCABULARY, WORDS
@@ -134,6 +135,11 @@ def _one_edit(a: str, b: str) -> bool:
     return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
 
 
+@lru_cache(maxsize=4096)
+def _name_note(word: str, child: str) -> str:
+    return f"child: {word!r} = {child}"
+
+
 def _start(mention: Mention) -> int:
     return mention.start
 
@@ -185,8 +191,8 @@ class ChildFinder:
                 if child is not None and tok[1] in "xWMLX":
                     if tok[0] in wordlike and not self._named_here(i, tokens, texts, cased):
                         continue
-                    mentions.append(Mention(i, i + 1, (child,), "name"))
-                    names.append(f"child: {tok[0]!r} = {child}")
+                    mentions.append(tuple.__new__(Mention, (i, i + 1, (child,), "name")))
+                    names.append(_name_note(tok[0], child))
                     used.add(i)
                 elif tok[1] == "x" and tok[0] not in vocabulary:
                     candidates.append(i)

@@ -134,6 +134,11 @@ def _parse(message: Message, canteen: Canteen) -> Interpretation:
     return _decide(analysis, side, resolver, household, evidence, message.text or "")
 
 
+@lru_cache(maxsize=4096)
+def _cue_note(kind: str, text: str) -> str:
+    return f"cue {kind}: {text!r}"
+
+
 @lru_cache(maxsize=1024)
 def _received(today: date, timezone: str) -> str:
     return f"received {today.isoformat()} ({_DAY_NAMES[today.weekday()]}) in {timezone}"
@@ -157,7 +162,8 @@ def _decide(
     a: Analysis, side: _Side | None, resolver: Resolver, household: tuple[str, ...], evidence: list[str], raw: str
 ) -> Interpretation:
     kinds = a.kind_set
-    evidence.extend([f"cue {cue.kind}: {cue.text!r}" for cue in a.cues if cue.kind in _EVIDENCE_CUES])
+    if a.cues:
+        evidence.extend([_cue_note(cue[0], cue[1]) for cue in a.cues if cue[0] in _EVIDENCE_CUES])
     booking = bool(kinds & _BOOKING_CUES)
     staff = "staff" in kinds
     if not a.text.strip() and side is None:
