@@ -57,6 +57,7 @@ _STATEMENT_KINDS = frozenset({"statement", "fiscal"})
 # a request for the documents without naming one (answered with their list).
 _DOCUMENT_KINDS = frozenset(DOCUMENT_KEYS)
 _ANY_DOCUMENT_KINDS = _DOCUMENT_KINDS | {"documents"}
+_QUESTIONS = frozenset({"menu", "status", "balance"})  # with a document request: a person answers both
 _MEAL_KINDS = frozenset({"vegetarian", "special"})
 _NEGATION_OR_MEAL = frozenset({"negation", "vegetarian", "special"})
 _HOUSEHOLD_KINDS = frozenset({"all_children", "both_children", "my_child"})
@@ -180,6 +181,8 @@ def _decide(
         if staff or booking:
             return result("statement", "staff", evidence, "a statement request mixed with another request")
         return statement(a, resolver, evidence)
+    if not kinds.isdisjoint(_ANY_DOCUMENT_KINDS) and not kinds.isdisjoint(_QUESTIONS):
+        return result("document", "staff", evidence, "a document request mixed with another question")
     if kinds & _DOCUMENT_KINDS and not a.spans:
         return document(a, evidence, staff)
     if "menu" in kinds:
