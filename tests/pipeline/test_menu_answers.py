@@ -206,11 +206,8 @@ def test_a_menu_question_without_a_day(road: Road, monkeypatch: pytest.MonkeyPat
     assert road.at(at).last_reply(road.send(CLAIRE_SMS, "menu ?")) == expected
 
 
-def test_a_vague_document_request_gets_the_list_in_the_parents_language(
-    road: Road, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_vague_document_request_gets_the_list_in_the_parents_language(road: Road) -> None:
     add_rules(road.uow_factory)
-    _reading(monkeypatch, Interpretation("document", "auto", document=None))
     stored = road.send(JANE_MAIL, "Could you send me your documents?", "email", subject="Documents")
     text = road.replies_to(stored)[-1].text
     assert "Documents available:\n- Canteen rules\n- Tarifs\nTell us which one you want" in text
@@ -252,3 +249,9 @@ def test_a_long_period_is_cut_to_ten_service_days(road: Road, monkeypatch: pytes
     assert len(lines) == 10
     assert lines[0].startswith("Lu 30.11: ")
     assert lines[-1].startswith("Ma 15.12: ")
+
+
+def test_the_charter_asked_by_sms_when_only_other_documents_are_online(road: Road) -> None:
+    add_rules(road.uow_factory)
+    stored = road.send(CLAIRE_SMS, "Envoyez-moi la charte svp")
+    assert road.last_reply(stored).startswith("Nous n'avons pas la charte en ligne.\nDocuments disponibles :")
