@@ -295,6 +295,19 @@ def _clauses(
 ) -> list[Clause]:
     if _CUT_CHARS.isdisjoint(symbols) and _CONTRAST.isdisjoint(texts):
         return [Clause(0, len(tokens), False, cues, spans, mentions, kinds, symbols)]
+    last = len(symbols) - 1
+    if last > 0 and symbols[last] in "|." and _CUT_CHARS.isdisjoint(symbols[:last]) and _CONTRAST.isdisjoint(texts):
+        # Only a final mark ("…demain ?"): one clause before it, or the whole when the dot ends a date ("le 3.").
+        if symbols[last] == "." and any(s.start <= last < s.end for s in spans):
+            return [Clause(0, len(tokens), False, cues, spans, mentions, kinds, symbols)]
+        if cues and cues[-1].start >= last:
+            cues = [c for c in cues if c.start < last]
+            kinds = frozenset([c.kind for c in cues])
+        if spans and spans[-1].start >= last:
+            spans = [s for s in spans if s.start < last]
+        if mentions and mentions[-1].start >= last:
+            mentions = [m for m in mentions if m.start < last]
+        return [Clause(0, last, False, cues, spans, mentions, kinds, symbols[:last])]
     inside: set[int] = set()
     for s in spans:
         inside.update(range(s.start, s.end))
