@@ -34,6 +34,7 @@ _CONTRAST = frozenset(
     {"mais", "but", "aber", "sondern", "cependant", "however", "pourtant", "sinon", "otherwise", "jedoch", "allerdings"}
 )
 _SYMBOL = itemgetter(1)  # the grammar symbol of a token
+_KIND = itemgetter(0)  # the kind of a cue
 _CUT_SYMBOLS = re.compile(r"[|.,e]")
 _CUT_CHARS = frozenset("|.,e")
 _YES_NO = frozenset({"oui", "non", "yes", "ja", "nein"})
@@ -129,7 +130,7 @@ def analyse(text: str, children: tuple[str, ...], languages: tuple[str, ...]) ->
     mentions, notes = _finder(children).find(tokens, texts, lambda: _capitalised(text), lambda w: _cased(text, w))
     if cues and mentions:
         mentions = _drop_cue_words(mentions, cues)
-    kinds = frozenset([c[0] for c in cues])
+    kinds = frozenset(map(_KIND, cues))
     clauses = _clauses(tokens, texts, symbols, spans, cues, mentions, kinds)
     return Analysis(text, expanded, lang, tokens, symbols, spans, cues, mentions, clauses, notes, kinds, texts)
 
@@ -200,7 +201,7 @@ def _cues(expanded: str, tokens: list[Token], texts: list[str]) -> list[Cue]:
             cues.append(new(Cue, (kind, matched, index, last)))
     if not cues:
         return cues
-    kinds = {c[0] for c in cues}
+    kinds = set(map(_KIND, cues))
     if "cancel" in kinds and "negation" in kinds:
         cues = _drop_inner_negations(cues)
     if not kinds.isdisjoint(_CARRIERS) and not kinds.isdisjoint(_POLARITY_KINDS):

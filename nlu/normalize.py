@@ -198,6 +198,15 @@ EXPANSIONS_PLAIN: bool = all(
 )
 
 
+def _holds_a_phrase(words: set[str]) -> bool:
+    """Whether all the words of some phrase are among these words."""
+    for key in words & _PHRASE_KEYS:
+        for need in _PHRASE_WORDS[key]:
+            if need <= words:
+                return True
+    return False
+
+
 def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
     """Replace SMS abbreviations (for the language) and multi-word phrases by canonical words."""
     if words is None:
@@ -209,9 +218,7 @@ def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
     if table and not words.isdisjoint(table):
         folded = _ABBREVIATION_RES[lang].sub(lambda m: table[m.group(0)], folded)
         words = set(_WORD_FIRST.findall(folded))
-    if not words.isdisjoint(_PHRASE_KEYS) and any(
-        need <= words for key in words & _PHRASE_KEYS for need in _PHRASE_WORDS[key]
-    ):
+    if not words.isdisjoint(_PHRASE_KEYS) and _holds_a_phrase(words):
         folded = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], folded)
     if " t" in folded:
         folded = _NEGATED_AUX.sub(" not", folded)

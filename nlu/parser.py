@@ -59,6 +59,7 @@ _DOCUMENT_KINDS = frozenset(DOCUMENT_KEYS)
 _ANY_DOCUMENT_KINDS = _DOCUMENT_KINDS | {"documents"}
 _QUESTIONS = frozenset({"menu", "status", "balance"})  # with a document request: a person answers both
 _MEAL_KINDS = frozenset({"vegetarian", "special"})
+_MEALS = frozenset({"vegetarian", "special", "normal"})
 _NEGATION_OR_MEAL = frozenset({"negation", "vegetarian", "special"})
 _HOUSEHOLD_KINDS = frozenset({"all_children", "both_children", "my_child"})
 
@@ -258,7 +259,7 @@ def _booking(
             "a question, not an order: what should be done?",
             question=Question("action", ("cancel", "reserve")),
         )
-    meals = [k for k in ("vegetarian", "special", "normal") if k in kinds]
+    meals = [k for k in ("vegetarian", "special", "normal") if k in kinds] if not kinds.isdisjoint(_MEALS) else []
     if len(meals) > 1:
         return result(guess, "clarify", evidence, "several meal types named", question=Question("meal", tuple(meals)))
     meal = meals[0] if meals else None
