@@ -38,6 +38,7 @@ router = APIRouter()
 NAV = (("money.console.nav", f"{CONSOLE_PREFIX}/money", "staff"),)
 MONEY = f"{CONSOLE_PREFIX}/money"
 MAX_BANK_FILE = 10 * 1024 * 1024
+DECISION_DELAY = timedelta(days=15)  # parents are told a person checks their refund request within 15 days
 
 Deps = Annotated[WebDeps, Depends(web_deps)]
 Staff = Annotated[StaffUser, Depends(current_staff)]
@@ -166,6 +167,9 @@ def _refunds_page(
         balances = {r.household_id: uow.ledger.balance(r.household_id) for r in waiting}
         to_pay = refunds_to_pay(uow)
     decided = [r for r in reversed(requests) if r.status is not RefundStatus.REQUESTED][:50]
+    now = deps.clock.now()
+    deadlines = {r.id: r.requested_at + DECISION_DELAY for r in waiting}
+    overdue = {request_id for request_id, deadline in deadlines.items() if deadline < now}
     payments = deps.settings.payments
     return render(
         request,
@@ -179,6 +183,8 @@ def _refunds_page(
         to_pay=to_pay,
         export_ready=bool(payments.refund_account_name and payments.refund_account_iban),
         families=families,
+        deadlines=deadlines,
+        overdue=overdue,
         format_iban=format_iban,
         currency=_currency(deps),
         error=error,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,7 +123,8 @@ def test_refunds_queue_approve_and_refuse(pages: PagesClient) -> None:
     first, second = _request(pages, "Dupont", "100"), _request(pages, "Martin")
     page = pages.client.get("/console/money/refunds")
     assert "CH93 0076 2011 6238 5295 7" in page.text
-    assert "100,00 CHF" in page.text
+    assert "à décider d'ici au mardi 8.12" in page.text or "à décider d&#39;ici au mardi 8.12" in page.text
+    assert "en retard" not in page.text
     token = pages.csrf("/console/money/refunds")
     approved = pages.client.post(f"/console/money/refunds/{first}/approve", data={"csrf_token": token})
     assert approved.status_code == 200  # followed the redirect
@@ -239,3 +241,12 @@ def test_a_request_made_at_the_desk_joins_the_queue(pages: PagesClient) -> None:
     with pages.uow_factory() as uow:
         [request] = uow.money.refunds()
     assert (request.amount, request.source_channel, request.requested_by) == (Decimal("30.00"), "console", "alice")
+
+
+def test_a_request_older_than_15_days_is_shown_late(pages: PagesClient) -> None:
+    with pages.uow_factory() as uow:
+        then = pages.clock.now() - timedelta(days=16)
+        late = request_refund(uow, _id(pages, "Rochat"), IBAN, Decimal("5"), then, "sms")
+        uow.commit()
+    assert late.request is not None
+    assert "en retard" in pages.client.get("/console/money/refunds").text
