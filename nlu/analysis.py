@@ -282,6 +282,11 @@ def _drop_inner_booking(cues: list[Cue]) -> list[Cue]:
 
 def _drop_cue_words(mentions: list[Mention], cues: list[Cue]) -> list[Mention]:
     """An 'unknown name' that is in fact a cue word (e.g. a verb) is no name."""
+    for mention in mentions:
+        if mention[3] == "unknown":
+            break
+    else:
+        return mentions
     return [m for m in mentions if m.how != "unknown" or not any(c.start <= m.start < c.end for c in cues)]
 
 

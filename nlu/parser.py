@@ -6,9 +6,10 @@ import re
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 from core.canteen import Canteen
-from nlu.analysis import INTENT_KINDS, Analysis, analyse
+from nlu.analysis import INTENT_KINDS, Analysis, Cue, analyse
 from nlu.booking import PLACEHOLDER, DeferError, build
 from nlu.lexicon import VOCABULARY
 from nlu.model import Command, Interpretation, Message, PendingCommand, Question
@@ -60,6 +61,7 @@ _ANY_DOCUMENT_KINDS = _DOCUMENT_KINDS | {"documents"}
 _QUESTIONS = frozenset({"menu", "status", "balance"})  # with a document request: a person answers both
 _MEAL_KINDS = frozenset({"vegetarian", "special"})
 _MEALS = frozenset({"vegetarian", "special", "normal"})
+_ACTION = itemgetter(0)  # the action of a command
 _NEGATION_OR_MEAL = frozenset({"negation", "vegetarian", "special"})
 _HOUSEHOLD_KINDS = frozenset({"all_children", "both_children", "my_child"})
 
@@ -131,14 +133,20 @@ def _parse(message: Message, canteen: Canteen) -> Interpretation:
     elif subject:
         evidence.append(f"subject {subject!r} echoes our own message: ignored")
     evidence.extend(analysis.notes)
-    today_said = "D" in analysis.symbols and any(t.sym == "D" and t.val == 0 for t in analysis.tokens)
+    today_said = False
+    if "D" in analysis.symbols:
+        for token in analysis.tokens:
+            if token[1] == "D" and token[2] == 0:
+                today_said = True
+                break
     resolver = Resolver(data, today, today_said=today_said)
     return _decide(analysis, side, resolver, household, evidence, message.text or "")
 
 
-@lru_cache(maxsize=4096)
-def _cue_note(kind: str, text: str) -> str:
-    return f"cue {kind}: {text!r}"
+@lru_cache(maxsize=8192)
+def _cue_note(cue: Cue) -> str:
+    """The evidence note of a cue ('' for the kinds not shown)."""
+    return f"cue {cue.kind}: {cue.text!r}" if cue.kind in _EVIDENCE_CUES else ""
 
 
 @lru_cache(maxsize=1024)
@@ -165,7 +173,7 @@ def _decide(
 ) -> Interpretation:
     kinds = a.kind_set
     if a.cues:
-        evidence.extend([_cue_note(cue[0], cue[1]) for cue in a.cues if cue[0] in _EVIDENCE_CUES])
+        evidence.extend(filter(None, map(_cue_note, a.cues)))
     booking = bool(kinds & _BOOKING_CUES)
     staff = "staff" in kinds
     if not a.text.strip() and side is None:
@@ -298,7 +306,7 @@ def _booking(
         question = Question(defer.kind or "date", defer.options)
         return result(guess, "clarify", evidence, defer.reason, question=question, pending=pending)
     evidence.extend(notes)
-    actions = {c.action for c in commands}
+    actions = set(map(_ACTION, commands))
     intent = "booking" if len(actions) > 1 else next(iter(actions))
     return result(intent, "auto", evidence, commands=tuple(commands))
 
@@ -357,10 +365,12 @@ def _dated_remark(a: Analysis) -> bool:
     """A sentence with a date that says something else: its dates must not extend the order (rule 13)."""
     if not a.spans:
         return False
-    if SHIFTS.isdisjoint(a.texts) and not any(
-        c.spans and not c.mentions and c.kind_set.isdisjoint(REMARK_BLOCKERS) for c in a.clauses
-    ):
-        return False  # every dated clause holds an order word or a child
+    if SHIFTS.isdisjoint(a.texts):
+        for c in a.clauses:
+            if c.spans and not c.mentions and c.kind_set.isdisjoint(REMARK_BLOCKERS):
+                break
+        else:
+            return False  # every dated clause holds an order word or a child
     return bool(dated_remarks(a.tokens, a.spans, a.cues, a.mentions, VOCABULARY))
 
 
