@@ -402,6 +402,20 @@ class AbstractUnitOfWork(ABC):
         household = households.get(guardian.household_id)
         return (guardian, household) if household is not None else None
 
+    def sender_context(
+        self, channel: str, sender: str, thread_keys: Sequence[str], now: datetime, recent_since: datetime
+    ) -> tuple[Guardian, Household, ConversationState] | None:
+        """`registered_sender` with, for a registered sender, their `conversation_state`; None when unknown.
+
+        A database may read all of it in one query, and count the sender's messages since `recent_since`
+        along (`InboxRepository.count_from(channel, sender, recent_since)` then answers from that count).
+        """
+        found = self.registered_sender(channel, sender)
+        if found is None:
+            return None
+        guardian, household = found
+        return guardian, household, self.conversation_state(guardian.id, channel, thread_keys, now)
+
     def conversation_state(
         self, guardian_id: int | None, channel: str, thread_keys: Sequence[str], now: datetime
     ) -> ConversationState:

@@ -7,10 +7,21 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Executable, Select, Table, bindparam, literal_column, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Executable,
+    Select,
+    Table,
+    bindparam,
+    literal_column,
+    select,
+    true,
+    update,
+)
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upsert_insert
-from core.db.pipeline_tables import applied_requests, pending_questions, sender_notices
+from core.db.pipeline_tables import applied_requests, pending_questions, sender_notices, staff_items
 from core.db.rows import value_binds
 from core.db.staff import attached_to, holding_statement, staff_item
 from core.db.statements import json_param, run
@@ -18,12 +29,18 @@ from core.messages import AppliedRequest, PendingQuestion
 from core.unit_of_work import ConversationState
 
 _q = pending_questions.c
-_OPEN_QUESTION = (
-    select(pending_questions)
-    .where(_q.guardian_id == bindparam("guardian_id"), _q.channel == bindparam("channel"), _q.closed.is_(False))
-    .order_by(_q.asked_at.desc(), _q.id.desc())
-    .limit(1)
-)
+
+
+def _open_question(guardian: ColumnElement[Any]) -> Select[Any]:
+    return (
+        select(pending_questions)
+        .where(_q.guardian_id == guardian, _q.channel == bindparam("channel"), _q.closed.is_(False))
+        .order_by(_q.asked_at.desc(), _q.id.desc())
+        .limit(1)
+    )
+
+
+_OPEN_QUESTION = _open_question(bindparam("guardian_id"))
 _QUESTION_COLUMNS = (
     "guardian_id",
     "channel",
@@ -42,12 +59,18 @@ _ADD_QUESTION = (
     .returning(pending_questions.c.id)
 )
 _a = applied_requests.c
-_LAST_APPLIED = (
-    select(applied_requests)
-    .where(_a.guardian_id == bindparam("guardian_id"), _a.undone.is_(False))
-    .order_by(_a.applied_at.desc(), _a.id.desc())
-    .limit(1)
-)
+
+
+def _last_applied(guardian: ColumnElement[Any]) -> Select[Any]:
+    return (
+        select(applied_requests)
+        .where(_a.guardian_id == guardian, _a.undone.is_(False))
+        .order_by(_a.applied_at.desc(), _a.id.desc())
+        .limit(1)
+    )
+
+
+_LAST_APPLIED = _last_applied(bindparam("guardian_id"))
 _APPLIED_COLUMNS = ("guardian_id", "inbound_id", "applied_at", "commands", "undone")
 _RECORD_APPLIED = (
     applied_requests.insert()
@@ -55,22 +78,39 @@ _RECORD_APPLIED = (
     .returning(applied_requests.c.id)
 )
 _notices: dict[str, Executable] = {}
-# A sender's conversation state in one query, side by side on one row (NULLs where there is none): the open
-# question (columns of `select(pending_questions)`), the last applied request, the staff item holding a thread.
+# A sender's conversation state in one query, side by side on one row (NULLs where there is none).
 _ONE_ROW = select(literal_column("1").label("one")).subquery("one_row")
-_QUESTION_ROW = _OPEN_QUESTION.subquery("question")
-_APPLIED_ROW = _LAST_APPLIED.subquery("applied")
 _APPLIED_AT = len(pending_questions.c)
 _HOLDING_AT = _APPLIED_AT + len(applied_requests.c)
+STATE_COLUMNS = _HOLDING_AT + len(staff_items.c)
 _states: dict[str, Select[Any]] = {}
+
+
+def state_row(dialect: str, guardian: ColumnElement[Any]) -> Select[Any]:
+    """One row of `STATE_COLUMNS` columns, read by `state_of`: the open question of `guardian` on the
+    `channel` parameter (the columns of `select(pending_questions)`), their last applied request (of
+    `select(applied_requests)`), and the staff item holding one of the `thread_keys` at `now`."""
+    question = _open_question(guardian).subquery("question")
+    applied = _last_applied(guardian).subquery("applied")
+    held = holding_statement(dialect).subquery("held")
+    joined = _ONE_ROW.outerjoin(question, true()).outerjoin(applied, true()).outerjoin(held, true())
+    return select(*question.c, *applied.c, *held.c).select_from(joined)
+
+
+def state_of(connection: Connection, row: Sequence[Any]) -> ConversationState:
+    """The conversation state in the columns of `state_row` (the holding item's attachments looked up)."""
+    question, applied, held = row[:_APPLIED_AT], row[_APPLIED_AT:_HOLDING_AT], row[_HOLDING_AT:STATE_COLUMNS]
+    return ConversationState(
+        open_question=pending_question(question) if question[0] is not None else None,
+        last_applied=applied_request(applied) if applied[0] is not None else None,
+        holding=staff_item(held, attached_to(connection, held[0])) if held[0] is not None else None,
+    )
 
 
 def _state_statement(dialect: str) -> Select[Any]:
     statement = _states.get(dialect)
     if statement is None:
-        held = holding_statement(dialect).subquery("held")
-        joined = _ONE_ROW.outerjoin(_QUESTION_ROW, true()).outerjoin(_APPLIED_ROW, true()).outerjoin(held, true())
-        statement = _states[dialect] = select(*_QUESTION_ROW.c, *_APPLIED_ROW.c, *held.c).select_from(joined)
+        statement = _states[dialect] = state_row(dialect, bindparam("guardian_id"))
     return statement
 
 
@@ -197,13 +237,7 @@ class SqlConversationRepository:
             "thread_keys": list(thread_keys),
             "now": aware_utc(now),
         }
-        row = run(connection, _state_statement(connection.dialect.name), params)[0]
-        question, applied, held = row[:_APPLIED_AT], row[_APPLIED_AT:_HOLDING_AT], row[_HOLDING_AT:]
-        return ConversationState(
-            open_question=pending_question(question) if question[0] is not None else None,
-            last_applied=applied_request(applied) if applied[0] is not None else None,
-            holding=staff_item(held, attached_to(connection, held[0])) if held[0] is not None else None,
-        )
+        return state_of(connection, run(connection, _state_statement(connection.dialect.name), params)[0])
 
     def mark_undone(self, request_id: int) -> None:
         self._update(applied_requests, request_id, undone=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Join, Select, bindparam, delete, func, insert, select, union, update
@@ -75,6 +76,12 @@ _WHOLE_HOUSEHOLD = (
     .where(households.c.id == bindparam("household_id"))
     .order_by(*_WHOLE_HOUSEHOLD_ORDER)
 )
+
+
+def normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
 # The sender of a message and their whole household in one query: the sender's guardian id, then the
 # columns of `_WHOLE_HOUSEHOLD`. No row: no guardian has this address, number or chat.
 _SENDER = guardians.alias("sender")
@@ -91,14 +98,54 @@ def _sender_household(start: FromClause, condition: ColumnElement[bool]) -> Sele
     )
 
 
-_SENDER_BY_EMAIL = _sender_household(
-    _SENDER_EMAIL.join(_SENDER, _SENDER.c.id == _SENDER_EMAIL.c.guardian_id),
-    _SENDER_EMAIL.c.address == bindparam("address"),
+@dataclass(frozen=True)
+class SenderLookup:
+    """How to find a sender of one kind: the statement (the sender's guardian id, then the columns of
+    `_WHOLE_HOUSEHOLD`), the sender's guardian id alone (a scalar subquery on the same parameter), and
+    that parameter's name and value."""
+
+    statement: Select[Any]
+    guardian_id: ColumnElement[Any]
+    parameter: str
+    value: Callable[[str], str]
+
+
+_BY_EMAIL = SenderLookup(
+    _sender_household(
+        _SENDER_EMAIL.join(_SENDER, _SENDER.c.id == _SENDER_EMAIL.c.guardian_id),
+        _SENDER_EMAIL.c.address == bindparam("address"),
+    ),
+    select(_EMAIL_OWNER.c.guardian_id).where(_EMAIL_OWNER.c.address == bindparam("address")).scalar_subquery(),
+    "address",
+    normalise_email,
 )
-_SENDER_BY_PHONE = _sender_household(
-    _SENDER_PHONE.join(_SENDER, _SENDER.c.id == _SENDER_PHONE.c.guardian_id), _SENDER_PHONE.c.e164 == bindparam("e164")
+_BY_PHONE = SenderLookup(
+    _sender_household(
+        _SENDER_PHONE.join(_SENDER, _SENDER.c.id == _SENDER_PHONE.c.guardian_id),
+        _SENDER_PHONE.c.e164 == bindparam("e164"),
+    ),
+    select(_PHONE_OWNER.c.guardian_id).where(_PHONE_OWNER.c.e164 == bindparam("e164")).scalar_subquery(),
+    "e164",
+    str.strip,
 )
-_SENDER_BY_TELEGRAM = _sender_household(_SENDER, _SENDER.c.telegram_chat_id == bindparam("chat_id"))
+_CHAT_OWNER = guardians.alias("chat_owner")
+_BY_TELEGRAM = SenderLookup(
+    _sender_household(_SENDER, _SENDER.c.telegram_chat_id == bindparam("chat_id")),
+    select(_CHAT_OWNER.c.id).where(_CHAT_OWNER.c.telegram_chat_id == bindparam("chat_id")).scalar_subquery(),
+    "chat_id",
+    str.strip,
+)
+_LOOKUPS: dict[str, tuple[SenderLookup, ...]] = {
+    Channel.EMAIL: (_BY_EMAIL,),
+    Channel.SMS: (_BY_PHONE,),
+    Channel.TELEGRAM: (_BY_TELEGRAM,),
+}
+
+
+def sender_lookups(channel: str) -> tuple[SenderLookup, ...]:
+    """The lookups to try in order for a sender on `channel` (another channel than email, SMS and
+    Telegram: as an email address, then as a phone number)."""
+    return _LOOKUPS.get(channel, (_BY_EMAIL, _BY_PHONE))
 
 
 def _regroup(rows: Sequence[Sequence[Any]], offset: int = 0) -> list[Guardian]:
@@ -124,6 +171,25 @@ def _regroup(rows: Sequence[Sequence[Any]], offset: int = 0) -> list[Guardian]:
         guardian.emails = [emails[guardian_id][k] for k in sorted(emails.get(guardian_id, {}))]
         guardian.phones = [phones[guardian_id][k] for k in sorted(phones.get(guardian_id, {}))]
     return list(found.values())
+
+
+def household_of_rows(rows: Sequence[Sequence[Any]], cache: TransactionCache, offset: int = 0) -> Household:
+    """The household in rows holding the columns of `_WHOLE_HOUSEHOLD` from column `offset`; its children's
+    rows are cached for the transaction."""
+    household = Household(name=rows[0][offset + 1], id=rows[0][offset])
+    household.guardians.extend(_regroup(rows, offset=offset + _HOUSEHOLD_COLUMNS))
+    at = offset + _CHILD_COLUMNS_AT
+    child_rows = {row[at]: tuple(row[at : at + len(children.c)]) for row in rows}
+    for child_id in sorted(k for k in child_rows if k is not None):
+        cache.children[child_id] = child_rows[child_id]
+        household.children.append(_child(child_rows[child_id]))
+    return household
+
+
+def sender_of_rows(rows: Sequence[Sequence[Any]], cache: TransactionCache) -> tuple[Guardian, Household]:
+    """The sender's guardian and household from the rows of a `SenderLookup` statement."""
+    household = household_of_rows(rows, cache, offset=1)
+    return next(g for g in household.guardians if g.id == rows[0][0]), household
 
 
 def _child(row: Sequence[Any]) -> Child:
@@ -156,10 +222,6 @@ def _guardian_values(guardian: Guardian, household_id: int) -> dict[str, Any]:
         "language": guardian.language,
         "telegram_chat_id": guardian.telegram_chat_id,
     }
-
-
-def normalise_email(address: str) -> str:
-    return address.strip().lower()
 
 
 def _like(text: str) -> str:
@@ -212,44 +274,16 @@ class SqlHouseholdRepository:
     def get(self, household_id: int) -> Household | None:
         """One household in one query: itself, its guardians with their addresses, and its children."""
         rows = run(self._c(), _WHOLE_HOUSEHOLD, {"household_id": household_id})
-        return self._whole_household(rows) if rows else None
-
-    def _whole_household(self, rows: Sequence[Sequence[Any]], offset: int = 0) -> Household:
-        """The household in rows holding the columns of `_WHOLE_HOUSEHOLD` from column `offset`; its
-        children are cached for the transaction."""
-        household = Household(name=rows[0][offset + 1], id=rows[0][offset])
-        household.guardians.extend(_regroup(rows, offset=offset + _HOUSEHOLD_COLUMNS))
-        at = offset + _CHILD_COLUMNS_AT
-        child_rows = {row[at]: tuple(row[at:]) for row in rows}
-        cached = self._cache.children
-        for child_id in sorted(k for k in child_rows if k is not None):
-            cached[child_id] = child_rows[child_id]
-            household.children.append(_child(child_rows[child_id]))
-        return household
+        return household_of_rows(rows, self._cache) if rows else None
 
     def registered_sender(self, channel: str, sender: str) -> tuple[Guardian, Household] | None:
         """`AbstractUnitOfWork.registered_sender`: one query (two for a channel other than email, SMS and
         Telegram, looked up as an email address, then as a phone number)."""
-        address = sender.strip()
-        by_email = (_SENDER_BY_EMAIL, {"address": normalise_email(address)})
-        by_phone = (_SENDER_BY_PHONE, {"e164": address})
-        lookups: tuple[tuple[Select[Any], dict[str, str]], ...] = (by_email, by_phone)
-        if channel == Channel.EMAIL:
-            lookups = (by_email,)
-        elif channel == Channel.SMS:
-            lookups = (by_phone,)
-        elif channel == Channel.TELEGRAM:
-            lookups = ((_SENDER_BY_TELEGRAM, {"chat_id": address}),)
-        rows: Sequence[Sequence[Any]] = ()
-        for statement, params in lookups:
-            rows = run(self._c(), statement, params)
+        for lookup in sender_lookups(channel):
+            rows = run(self._c(), lookup.statement, {lookup.parameter: lookup.value(sender)})
             if rows:
-                break
-        if not rows:
-            return None
-        household = self._whole_household(rows, offset=1)
-        guardian = next(g for g in household.guardians if g.id == rows[0][0])
-        return guardian, household
+                return sender_of_rows(rows, self._cache)
+        return None
 
     def update(self, household: Household) -> None:
         """Save the household as given: guardians no longer listed are deleted (children never are,

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, bindparam, func, select, update
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upsert_insert
 from core.db.pipeline_tables import inbound_messages as t
-from core.db.rows import value_binds
+from core.db.rows import TransactionCache, value_binds
 from core.db.statements import json_param, run
 from core.messages import InboundMessage, MessageStatus, RuleHit, StoredMessage
 
@@ -36,6 +36,7 @@ _COUNT_FROM = (
         t.c.channel == bindparam("channel"), t.c.sender == bindparam("sender"), t.c.received_at >= bindparam("since")
     )
 )
+COUNT_FROM = _COUNT_FROM.scalar_subquery()  # for statements that count along (core.db.senders)
 
 
 def inbound_values(message: InboundMessage) -> dict[str, Any]:
@@ -95,8 +96,9 @@ def stored_message(row: Sequence[Any]) -> StoredMessage:
 class SqlInboxRepository:
     """Inbox rows; the (channel, external_id) unique constraint makes `store` idempotent, even concurrently."""
 
-    def __init__(self, connection: ConnectionGetter) -> None:
+    def __init__(self, connection: ConnectionGetter, cache: TransactionCache | None = None) -> None:
         self._c = connection
+        self._cache = cache
 
     def store(self, message: InboundMessage) -> tuple[int, bool]:
         """INSERT … ON CONFLICT DO NOTHING, then the existing row's id when nothing was inserted.
@@ -153,6 +155,10 @@ class SqlInboxRepository:
             raise KeyError(f"no inbound message {message_id}")
 
     def count_from(self, channel: str, sender: str, since: datetime) -> int:
+        if self._cache is not None:
+            counted = self._cache.recent_counts.pop((channel, sender, since), None)
+            if counted is not None:  # counted by this transaction's sender lookup (core.db.senders)
+                return counted
         params = {"channel": channel, "sender": sender, "since": aware_utc(since)}
         return int(run(self._c(), _COUNT_FROM, params)[0][0])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -59,11 +60,15 @@ class TransactionCache:
     locked: set[int] = field(default_factory=set)
     balances: dict[int, Decimal] = field(default_factory=dict)
     children: dict[int, Sequence[Any]] = field(default_factory=dict)
+    # Messages per (channel, sender, since), counted along with the sender's lookup (core.db.senders);
+    # `SqlInboxRepository.count_from` answers once from here.
+    recent_counts: dict[tuple[str, str, datetime], int] = field(default_factory=dict)
 
     def clear(self) -> None:
         self.locked.clear()
         self.balances.clear()
         self.children.clear()
+        self.recent_counts.clear()
 
     def balance_is_stable(self, household_id: int) -> bool:
         return self.whole_database_locked or household_id in self.locked

@@ -31,6 +31,7 @@ from core.db.repositories import (
     reservation_values,
 )
 from core.db.rows import CHILD_HOUSEHOLD, TransactionCache
+from core.db.senders import load_sender_context
 from core.db.staff import SqlStaffRepository
 from core.db.statements import run
 from core.db.tables import children, households
@@ -72,7 +73,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.reservations = SqlReservationRepository(self._current_connection, self._cache)
         self._ledger = SqlLedgerRepository(self._current_connection, self._cache)
         self.ledger = self._ledger
-        self.inbox = SqlInboxRepository(self._current_connection)
+        self.inbox = SqlInboxRepository(self._current_connection, self._cache)
         self.outbox = SqlOutboxRepository(self._current_connection)
         self._conversations = SqlConversationRepository(self._current_connection)
         self.conversations = self._conversations
@@ -226,6 +227,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def registered_sender(self, channel: str, sender: str) -> tuple[Guardian, Household] | None:
         """The guardian and their whole household in one query (see SqlHouseholdRepository)."""
         return self._households.registered_sender(channel, sender)
+
+    def sender_context(
+        self, channel: str, sender: str, thread_keys: Sequence[str], now: datetime, recent_since: datetime
+    ) -> tuple[Guardian, Household, ConversationState] | None:
+        """Sender, household, conversation state and recent message count in one query (core.db.senders)."""
+        args = (channel, sender, thread_keys, now, recent_since)
+        return load_sender_context(self._current_connection(), self._cache, *args)
 
     def conversation_state(
         self, guardian_id: int | None, channel: str, thread_keys: Sequence[str], now: datetime

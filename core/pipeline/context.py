@@ -56,8 +56,10 @@ class IntakeContext:
         return self.stored.message.sender
 
     @cached_property
-    def _sender(self) -> tuple[Guardian, Household] | None:
-        return self.uow.registered_sender(self.channel, self.sender)
+    def _sender(self) -> tuple[Guardian, Household, ConversationState] | None:
+        """Looked up once, with the conversation state and the count the rate limit needs (one query on SQL)."""
+        since = self.now - self.config.rate_window  # the window `RateLimited` counts in
+        return self.uow.sender_context(self.channel, self.sender, self.thread_keys, self.now, since)
 
     @cached_property
     def guardian(self) -> Guardian | None:
@@ -107,8 +109,10 @@ class IntakeContext:
     @cached_property
     def conversation(self) -> ConversationState:
         """The sender's open question, last applied request and holding staff item, looked up together."""
-        guardian = self.guardian
-        return self.uow.conversation_state(guardian.id if guardian else None, self.channel, self.thread_keys, self.now)
+        found = self._sender
+        if found is not None:
+            return found[2]
+        return self.uow.conversation_state(None, self.channel, self.thread_keys, self.now)
 
     @cached_property
     def open_question(self) -> PendingQuestion | None:

@@ -178,3 +178,30 @@ def test_the_conversation_state_is_the_question_the_last_request_and_the_holding
     assert sophie_state == ConversationState()
     assert (nobody.open_question, nobody.last_applied) == (None, None)
     assert nobody.holding is not None
+
+
+def test_the_sender_context_is_the_sender_and_their_conversation_and_the_count_stays_right(make: UowMaker) -> None:
+    dupont_id, _ = _families(make)
+    with make() as uow:
+        dupont = uow.households.get(dupont_id)
+        assert dupont is not None
+        marc = dupont.guardians[1]
+        assert marc.id is not None
+        first = uow.inbox.store(inbound("<c1@example.org>", "sms", "+41790000002", NOW))[0]
+        uow.inbox.store(inbound("<c2@example.org>", "sms", "+41790000002", NOW + timedelta(minutes=5)))
+        uow.conversations.save_question(question(marc.id, first, NOW, channel="sms"))
+        uow.commit()
+    since, later = NOW + timedelta(minutes=1), NOW + timedelta(minutes=10)
+    with make() as uow:
+        assert uow.sender_context("sms", "+41799999999", ["sms:+41799999999"], later, since) is None
+        found = uow.sender_context("sms", "+41790000002", ["sms:+41790000002"], later, since)
+        assert found is not None
+        guardian, home, state = found
+        assert (guardian, home) == uow.registered_sender("sms", "+41790000002")
+        assert state == uow.conversation_state(marc.id, "sms", ["sms:+41790000002"], later)
+        assert state.open_question is not None
+        assert state.open_question.inbound_id == first
+        # the count a database may have read along is the count_from answer, also when asked again
+        assert uow.inbox.count_from("sms", "+41790000002", since) == 1
+        assert uow.inbox.count_from("sms", "+41790000002", since) == 1
+        assert uow.inbox.count_from("sms", "+41790000002", NOW) == 2
