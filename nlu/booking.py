@@ -109,7 +109,11 @@ def clause_children(
     notes: list[str] = []
     if "sibling" in clause.kind_set:
         raise DeferError("clarify", "'his sister' / 'her brother' does not say which child", "child", household)
-    excluded = {c for m in clause.mentions if m.start and tokens_before(clause, m.start) == "E" for c in m.children}
+    excluded = (
+        {c for m in clause.mentions if m.start and tokens_before(clause, m.start) == "E" for c in m.children}
+        if "E" in clause.symbols
+        else None
+    )
     if excluded:
         if clause.kind_set.isdisjoint(_EVERY_CHILD_KINDS):
             raise DeferError("clarify", "a child is named after 'except': who is meant?", "child", household)

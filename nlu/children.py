@@ -232,7 +232,7 @@ class ChildFinder:
                     notes.append(f"child: {word!r} is one typo from {', '.join(matches)}")
                     used.add(i)
         notes.extend(names)
-        if any(i not in used for i in candidates):
+        if not used.issuperset(candidates):
             mentions.extend(self._unknown(tokens, candidates, capitalised, used, notes))
         mentions.sort(key=_start)
         return mentions, notes

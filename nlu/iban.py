@@ -25,7 +25,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
             if not any(ch.isdigit() for ch in piece) and len(raw) >= 15 and not _valid(raw + piece):
                 break
             raw, end = raw + piece, part.end()
-        if sum(ch.isdigit() for ch in raw) >= 8 and len(raw) >= 12:
+        if len(raw) >= 12 and sum(ch.isdigit() for ch in raw) >= 8:
             found.append((match.start(), end, raw.upper()))
     return found
 

@@ -273,9 +273,12 @@ def _booking(
     meal = meals[0] if meals else None
     fallback_children = fallback_days = None
     fallback_action = None
-    need_children = (
-        len(household) != 1 and not kinds & _HOUSEHOLD_KINDS and not any(m.how != "unknown" for m in a.mentions)
-    )
+    need_children = len(household) != 1 and kinds.isdisjoint(_HOUSEHOLD_KINDS)
+    if need_children:
+        for mention in a.mentions:
+            if mention[3] != "unknown":
+                need_children = False
+                break
     if side is not None and (need_children or not a.spans):
         sub = side.analysis
         evidence.extend(f"subject: {n}" for n in sub.notes)
