@@ -66,6 +66,7 @@ _NEGATION_OR_MEAL = frozenset({"negation", "vegetarian", "special"})
 _HOUSEHOLD_KINDS = frozenset({"all_children", "both_children", "my_child"})
 
 
+_NO_SUBJECT = ("", False, False)  # what clean_subject gives for none
 _MIXED = "a booking mixed with a question a person must handle"
 _ASKS_MORE = "the message also asks something a person must answer"
 _REMARK = "a remark with a date beside the order: a person should read it"
@@ -107,8 +108,9 @@ def _parse(message: Message, canteen: Canteen) -> Interpretation:
     languages = tuple(canteen.languages)
     evidence: list[str] = [_received(today, canteen.timezone)]
     body, quote_notes = strip_quotes(message.text or "")
-    evidence.extend(quote_notes)
-    subject, is_reply, is_echo = clean_subject(message.subject)
+    if quote_notes:
+        evidence.extend(quote_notes)
+    subject, is_reply, is_echo = clean_subject(message.subject) if message.subject else _NO_SUBJECT
     slash = _SLASH.match(body) if "/" in body else None
     if slash and body[slash.end() :].strip():
         evidence.append(f"telegram command /{slash.group(1)} with arguments: read as text")

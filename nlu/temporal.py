@@ -77,6 +77,12 @@ class Item:
 
 
 @lru_cache(maxsize=4096)
+def _days_in(year: int, month: int) -> int:
+    """The number of days of a month (calendar.monthrange, cached: two Python calls each time otherwise)."""
+    return monthrange(year, month)[1]
+
+
+@lru_cache(maxsize=4096)
 def _date_note(words: str, d: date) -> str:
     return f"date: {words!r} -> {d.isoformat()}"
 
@@ -131,7 +137,7 @@ class Resolver:
         if month is None:
             y, m = base.year, base.month
             for _ in range(14):
-                if day <= monthrange(y, m)[1]:
+                if day <= _days_in(y, m):
                     candidate = date(y, m, day)
                     if (candidate <= base) if past else (candidate >= base):
                         return candidate
@@ -143,14 +149,14 @@ class Resolver:
             raise UnclearError(f"{words!r} is not a day of the month")
         if year is None:
             year = base.year
-            if not 1 <= day <= monthrange(year, month)[1]:
+            if not 1 <= day <= _days_in(year, month):
                 raise UnclearError(f"{words!r} is not a date")
             candidate = date(year, month, day)
             if past and candidate > base:
                 year -= 1
             elif not past and candidate < base:
                 year += 1
-        if not 1 <= day <= monthrange(year, month)[1]:
+        if not 1 <= day <= _days_in(year, month):
             raise UnclearError(f"{words!r} is not a date")
         return date(year, month, day)
 
@@ -283,7 +289,7 @@ class Resolver:
         elif p1.day is not None and p1.month is None and p2.month is not None:
             hi = self.day_of(second)
             lo = date(hi.year, hi.month, 1)
-            if p1.day > monthrange(hi.year, hi.month)[1]:
+            if p1.day > _days_in(hi.year, hi.month):
                 raise UnclearError(f"{words!r} is not a date")
             lo = lo.replace(day=p1.day)
             if lo > hi:
@@ -343,7 +349,7 @@ class Resolver:
             if rest == "S":
                 return self.today + timedelta(days=6 - self.today.weekday())
             if rest == "Q":
-                return self.today.replace(day=monthrange(self.today.year, self.today.month)[1])
+                return self.today.replace(day=_days_in(self.today.year, self.today.month))
             if rest == "G":
                 return self.data.year_end
             raise UnclearError(f"{words!r}: the end of which period?")
@@ -380,7 +386,7 @@ class Resolver:
                 y = today.year if m <= today.month else today.year - 1
             else:
                 y = today.year if m >= today.month else today.year + 1
-        lo, hi = date(y, m, 1), date(y, m, monthrange(y, m)[1])
+        lo, hi = date(y, m, 1), date(y, m, _days_in(y, m))
         if not self.past and lo < self.today <= hi:
             lo = self.today
         return lo, hi
