@@ -74,7 +74,7 @@ class Cue(NamedTuple):
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     """A stretch of tokens that carries at most one action for its children and dates."""
 
@@ -92,7 +92,7 @@ class Clause:
         return not self.kind_set.isdisjoint(kinds)
 
 
-@dataclass
+@dataclass(slots=True)
 class Analysis:
     """Everything found in one text."""
 

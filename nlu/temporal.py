@@ -28,7 +28,7 @@ class UnclearError(Exception):
 _SEASON_MONTHS = {5: (9, 10, 11), 6: (3, 4, 5), 7: (1, 2, 3)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Parts:
     """The components found in the tokens of one date expression."""
 
