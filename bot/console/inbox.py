@@ -29,6 +29,18 @@ ACTIONS = ("reserve", "cancel")
 BLANK_ROWS = 2
 
 
+class FormError(StaffError):
+    """A form filled in wrongly: its catalog key and parameters say what to fix."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def text(self, language: str) -> str:
+        return i18n.message(language, self.key, **self.params)
+
+
 @dataclass(frozen=True)
 class Decision:
     """A routing rule consulted for the message: whether it matched, what it means, and its note."""
@@ -127,13 +139,13 @@ def changes_from_form(form: Any) -> list[BookingChange]:
         if not str(day_text).strip() or not action:
             continue
         if action not in ACTIONS or not child:
-            raise StaffError(f"row {index + 1}: choose an action and a child")
+            raise FormError("console.inbox.form.row_incomplete", row=index + 1)
         try:
             day = date.fromisoformat(str(day_text))
             meal_text = meals[index] if index < len(meals) else ""
             meal = MealType(meal_text) if meal_text and action == "reserve" else None
-        except ValueError as error:
-            raise StaffError(f"row {index + 1}: {error}") from None
+        except ValueError:
+            raise FormError("console.inbox.form.row_date", row=index + 1) from None
         changes.append(BookingChange(action, str(child), day, meal))
     return changes
 
@@ -150,21 +162,21 @@ async def _resolve(request: Request, deps: WebDeps, staff: StaffUser, item_id: i
             try:
                 changes = [BookingChange.from_json(command) for command in view.suggestion]
             except (KeyError, TypeError, ValueError):
-                raise StaffError("the suggestion is incomplete: edit it before applying") from None
+                raise FormError("console.inbox.form.suggestion_incomplete") from None
             if not changes:
-                raise StaffError("there is no suggestion to apply")
+                raise FormError("console.inbox.form.no_suggestion")
         elif how == "edit":
             changes = changes_from_form(form)
             if not changes:
-                raise StaffError("fill in at least one row (action, child, date)")
+                raise FormError("console.inbox.form.no_rows")
         elif how == "reply":
             reply_text = str(form.get("reply", "")).strip()
             if not reply_text:
-                raise StaffError("write the reply first")
+                raise FormError("console.inbox.form.no_reply")
         else:
             dismiss_reason = str(form.get("reason", "")).strip()
             if not dismiss_reason:
-                raise StaffError("give the reason for dismissing")
+                raise FormError("console.inbox.form.no_reason")
         view = await run_in_threadpool(get_item, deps.uow_factory(), item_id)
         await run_in_threadpool(
             resolve,
@@ -179,7 +191,8 @@ async def _resolve(request: Request, deps: WebDeps, staff: StaffUser, item_id: i
             override=form.get("override") == "1",
         )
     except StaffError as error:
-        message = i18n.message(language, "console.inbox.refused", detail=str(error))
+        detail = error.text(language) if isinstance(error, FormError) else str(error)
+        message = i18n.message(language, "console.inbox.refused", detail=detail)
         return await run_in_threadpool(_item_page, request, deps, item_id, 400, message)
     if changes and form.get("add_case") == "1":
         await run_in_threadpool(record_case, deps.settings.web.staff_cases_file, view, changes)

@@ -160,15 +160,16 @@ def test_a_bad_edit_is_refused_and_the_item_stays_open(console: Console) -> None
     console.login()
     token = console.form_token(f"/console/inbox/{item}")
     bad_rows = [
-        {"action": "reserve", "child": "Zoé", "date": "2026-11-27"},
-        {"action": "reserve", "child": "", "date": "2026-11-27"},
-        {"action": "reserve", "child": "Basile", "date": "27.11.2026"},
-        {"action": "", "child": "", "date": ""},
+        ({"action": "reserve", "child": "Zoé", "date": "2026-11-27"}, "has no child named &#39;Zoé&#39;"),
+        ({"action": "reserve", "child": "", "date": "2026-11-27"}, "ligne 1 : choisissez une action et un enfant."),
+        ({"action": "reserve", "child": "Basile", "date": "27.11.2026"}, "ligne 1 : la date n&#39;est pas valable."),
+        ({"action": "", "child": "", "date": ""}, "remplissez au moins une ligne"),
     ]
-    for row in bad_rows:
+    for row, why in bad_rows:
         answer = console.client.post(f"/console/inbox/{item}/resolve", data={"csrf_token": token, **row})
         assert answer.status_code == 400, row
         assert "Rien n&#39;a été fait" in answer.text
+        assert why in answer.text
     assert _item(console, item) == (None, None)
 
 
