@@ -42,6 +42,7 @@ _NEGATED_AUX = re.compile(r"(?<=n) t\b")
 _WORD = re.compile(r"[a-z_][a-z_0-9]*")
 
 # A token is one of: a numeric date, a time of day, a number (maybe ordinal), a word, a punctuation mark.
+# The reference reading, one match at a time (tests compare _MIXED_TOKEN's findall reading with it).
 _TOKEN = re.compile(
     r"(?P<word>[a-z_][a-z_0-9]*)"
     r"|(?P<punct>[?!.,;:\n/&+-])"
