@@ -1,4 +1,8 @@
-"""Requests other than bookings: refund, top-up, statement, menu and status periods, documents; the result builder."""
+"""Requests other than bookings: refund, top-up, statement, menu and status periods, documents; the result builder.
+
+Document keys (Interpretation.document, see DOCUMENT_KEYS): "rules", "registration", "charter"; None when a request
+for documents names none or several (the answer is then the list of documents).
+"""
 
 from __future__ import annotations
 
