@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -17,8 +17,9 @@ from bot.console.context import CONSOLE_PREFIX, web_deps
 from bot.console.templating import page_language, render
 from bot.web import WebDeps
 from core import i18n
-from core.canteen import MealType
+from core.canteen import Canteen, MealType
 from core.messages import OutgoingMessage, RuleHit
+from core.pipeline.addressing import canteen_of
 from core.pipeline.intake import rule_descriptions
 from core.pipeline.staff import BookingChange, StaffError, StaffView, get_item, open_items, resolve
 from nlu.quotes import strip_quotes
@@ -60,6 +61,7 @@ class ItemCard:
     folded: bool  # quoted parts or a signature were folded away from `own_text`
     decisions: Sequence[Decision]
     suggestion: Sequence[dict[str, Any]]
+    zone: str | None = None  # the family's canteen's time zone (times are shown in it)
 
     @property
     def why(self) -> list[Decision]:
@@ -73,13 +75,15 @@ def _rule_text(rule: str, language: str) -> str:
     return rule_descriptions().get(rule, rule)
 
 
-def card(view: StaffView, language: str) -> ItemCard:
+def card(view: StaffView, language: str, canteens: Mapping[str, Canteen] | None = None) -> ItemCard:
     text = view.message.message.text
     own, notes = strip_quotes(text)
     hits: Sequence[RuleHit] = view.message.hits
     decisions = [Decision(h.rule, h.matched, _rule_text(h.rule, language), h.note) for h in hits]
     suggestion = [command | {"day": _day(command.get("date"))} for command in view.suggestion]
-    return ItemCard(view, own or text, bool(notes) and own.strip() != text.strip(), decisions, suggestion)
+    zone = canteen_of(view.household, canteens).timezone if canteens else None
+    folded = bool(notes) and own.strip() != text.strip()
+    return ItemCard(view, own or text, folded, decisions, suggestion, zone)
 
 
 def _day(value: object) -> date | None:
@@ -92,7 +96,7 @@ def _day(value: object) -> date | None:
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox_list(request: Request, deps: Annotated[WebDeps, Depends(web_deps)]) -> Response:
     language = page_language(request)
-    cards = [card(view, language) for view in open_items(deps.uow_factory())]
+    cards = [card(view, language, deps.canteens) for view in open_items(deps.uow_factory())]
     return render(request, "inbox/list.html", cards=cards)
 
 
@@ -112,7 +116,7 @@ def _item_page(
         request,
         "inbox/item.html",
         status_code=status_code,
-        card=card(view, page_language(request)),
+        card=card(view, page_language(request), deps.canteens),
         children=children,
         rows=rows,
         actions=ACTIONS,
