@@ -93,3 +93,13 @@ def test_downloads_need_a_login(uow_factory: Callable[[], AbstractUnitOfWork]) -
     answer = TestClient(app).get("/console/families/1/statement.pdf", follow_redirects=False)
     assert answer.status_code in (303, 401)
     assert answer.headers.get("content-type") != "application/pdf"
+
+
+def test_the_family_page_offers_the_statement_tax_statement_and_qr_bill_forms(pages: PagesClient) -> None:
+    household = family_id(pages, "Dupont")
+    page = pages.client.get(f"/console/families/{household}").text
+    for target in ("statement.pdf", "qrbill.pdf"):
+        assert f'action="/console/families/{household}/{target}"' in page
+    for field in ('name="from"', 'name="to"', 'name="year"', 'name="amount"'):
+        assert field in page
+    assert "Décompte fiscal (PDF)" in page
