@@ -181,7 +181,7 @@ def _cues(expanded: str, tokens: list[Token], texts: list[str]) -> list[Cue]:
         if not candidates:
             continue
         if not starts:
-            starts = offsets(expanded, tokens)
+            starts = offsets(expanded, texts)
         start = starts[index]
         # A word after a word character ("12abc" in text with digits) is no word start: the patterns decide.
         alone = not start or expanded[start - 1] not in _WORD_CHARS

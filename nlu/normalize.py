@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import accumulate, repeat
+from operator import add
 from typing import NamedTuple
 
 from nlu.lexicon import ABBREVIATIONS, PHRASES, STOPWORDS, WORDS
@@ -328,16 +330,19 @@ def _plain_token(raw: str) -> Token:
     return token
 
 
-def offsets(text: str, tokens: list[Token]) -> list[int]:
-    """The offset of each token in the text it was read from (tokens are shared: they carry none)."""
+def offsets(text: str, texts: list[str]) -> list[int]:
+    """The offset of each token (given by its text) in the text it was read from (tokens carry none)."""
+    if " ".join(texts) == text:  # words one space apart (most short messages): offsets add up
+        starts = list(accumulate(map(add, map(len, texts), repeat(1)), initial=0))
+        starts.pop()
+        return starts
     # Each token is the first occurrence of its text after the end of the previous one: the readings skip only
     # characters that cannot start a token.
-    starts: list[int] = []
+    starts = []
     append = starts.append
     find = text.find
     position = 0
-    for token in tokens:
-        raw = token[0]
+    for raw in texts:
         position = find(raw, position)
         append(position)
         position += len(raw)
