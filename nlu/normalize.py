@@ -175,11 +175,14 @@ _ABBREVIATION_RES: dict[str, re.Pattern[str]] = {
     lang: re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b")
     for lang, table in _ABBREVIATION_TABLES.items()
 }
-# Each phrase is indexed by its longest word: a phrase can match only when all its words are in the text.
-_PHRASE_WORDS: dict[str, list[frozenset[str]]] = {}
+# The phrases in the order the one pattern would try them (longest first); each phrase is indexed by its longest
+# word with its words and rank: a phrase can match only when all its words are in the text.
+_PHRASE_ORDER: list[str] = sorted(map(re.escape, PHRASES), key=len, reverse=True)
+_PHRASE_RANK: dict[str, int] = {phrase: rank for rank, phrase in enumerate(_PHRASE_ORDER)}
+_PHRASE_WORDS: dict[str, list[tuple[frozenset[str], int]]] = {}
 for _phrase in PHRASES:
     _parts = frozenset(re.findall(r"[a-z_]+", _phrase))
-    _PHRASE_WORDS.setdefault(max(sorted(_parts), key=len), []).append(_parts)
+    _PHRASE_WORDS.setdefault(max(sorted(_parts), key=len), []).append((_parts, _PHRASE_RANK[re.escape(_phrase)]))
 _PHRASE_KEYS: frozenset[str] = frozenset(_PHRASE_WORDS)
 # Every word whose presence lets expand() change a text (the words sets given to it are only tested against these).
 EXPANSION_WORDS: frozenset[str] = ALL_ABBREVIATIONS | _PHRASE_KEYS
@@ -187,7 +190,11 @@ EXPANSION_WORDS: frozenset[str] = ALL_ABBREVIATIONS | _PHRASE_KEYS
 _TRIGGERS: dict[str, frozenset[str]] = {
     lang: frozenset(table) | frozenset(_PHRASE_WORDS) for lang, table in _ABBREVIATION_TABLES.items()
 }
-_PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
+# The reference reading, all phrases in one pattern (tests compare expand() with it).
+_PHRASE_RE = re.compile(r"\b(?:" + "|".join(_PHRASE_ORDER) + r")\b")
+# The pattern of only the phrases whose words are all in a text, by their ranks: it reads that text as _PHRASE_RE
+# does (a phrase matches only where all its words are words of the text) without trying ~200 phrases per character.
+_PHRASE_SUBSETS: dict[tuple[int, ...], re.Pattern[str]] = {}
 
 
 # What expand() puts in a text holds digits only inside words ("_d0"): a text without digits, expanded, is still
@@ -201,13 +208,20 @@ EXPANSIONS_PLAIN: bool = all(
 )
 
 
-def _holds_a_phrase(words: set[str]) -> bool:
-    """Whether all the words of some phrase are among these words."""
-    for key in words & _PHRASE_KEYS:
-        for need in _PHRASE_WORDS[key]:
-            if need <= words:
-                return True
-    return False
+def _phrase_pattern(words: set[str]) -> re.Pattern[str] | None:
+    """The pattern of the phrases all of whose words are among these words (None when there is none)."""
+    ranks = [rank for key in words & _PHRASE_KEYS for need, rank in _PHRASE_WORDS[key] if need <= words]
+    if not ranks:
+        return None
+    ranks.sort()
+    key = tuple(ranks)
+    pattern = _PHRASE_SUBSETS.get(key)
+    if pattern is None:
+        order = _PHRASE_ORDER
+        pattern = re.compile(r"\b(?:" + "|".join([order[rank] for rank in key]) + r")\b")
+        if len(_PHRASE_SUBSETS) < 10_000:
+            _PHRASE_SUBSETS[key] = pattern
+    return pattern
 
 
 def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
@@ -221,8 +235,10 @@ def expand(folded: str, lang: str, words: set[str] | None = None) -> str:
     if table and not words.isdisjoint(table):
         folded = _ABBREVIATION_RES[lang].sub(lambda m: table[m.group(0)], folded)
         words = set(_WORD_FIRST.findall(folded))
-    if not words.isdisjoint(_PHRASE_KEYS) and _holds_a_phrase(words):
-        folded = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], folded)
+    if not words.isdisjoint(_PHRASE_KEYS):
+        phrases = _phrase_pattern(words)
+        if phrases is not None:
+            folded = phrases.sub(lambda m: PHRASES[m.group(0)], folded)
     if " t" in folded:
         folded = _NEGATED_AUX.sub(" not", folded)
     return folded

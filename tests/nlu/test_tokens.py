@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nlu.lexicon import PHRASES
+from nlu.normalize import (
+    _PHRASE_RE,
+    _TOKEN,
+    PLAIN_TOKEN,
+    Token,
+    _phrase_pattern,
+    expand,
+    numeric_date,
+    offsets,
+    tokens_and_texts,
+)
 from nlu.normalize import _SYMBOL_OF as SYMBOL_OF
-from nlu.normalize import _TOKEN, PLAIN_TOKEN, Token, numeric_date, offsets, tokens_and_texts
 
 PIECES = (
     "1", "3", "12", "30", "2026", "1er", "2e", "3rd", "10.", "3.12.", "3.12.26", "03/12", "12h30", "7:45", "12,50",
@@ -74,3 +87,22 @@ def test_offsets_of_plain_text_are_those_of_a_second_reading(pieces: list[str]) 
     text = "".join(pieces)
     _, texts = tokens_and_texts(text)
     assert offsets(text, texts) == [m.start() for m in PLAIN_TOKEN.finditer(text)]
+
+
+# Words of phrases, pieces of them and neighbours: overlapping phrases, phrases inside longer words, digits beside.
+PHRASE_PIECES = (*sorted({w for phrase in PHRASES for w in phrase.split()}), " ", " ", " ", "x", "1", ",")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PHRASE_PIECES), max_size=14))
+def test_phrases_of_a_text_are_read_as_with_all_phrases_in_one_pattern(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    pattern = _phrase_pattern(set(re.findall(r"[a-z_]+", text)))
+    expected = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], text)
+    assert (pattern.sub(lambda m: PHRASES[m.group(0)], text) if pattern else text) == expected
+
+
+def test_a_phrase_is_replaced_by_its_canonical_words() -> None:
+    text = "pas de cantine jusqu a vendredi"
+    assert _PHRASE_RE.search(text) is not None
+    assert expand(text, "fr") == _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], text) != text
