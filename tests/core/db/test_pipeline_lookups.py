@@ -4,7 +4,7 @@ agree, and each equals the separate repository lookups it replaces."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -109,13 +109,13 @@ def test_the_sender_s_children_are_known_to_the_transaction_afterwards(make: Uow
 
 
 def _state_one_by_one(
-    uow: AbstractUnitOfWork, guardian_id: int | None, channel: str, keys: list[str], at: object
+    uow: AbstractUnitOfWork, guardian_id: int | None, channel: str, keys: list[str], at: datetime
 ) -> ConversationState:
     conversations = uow.conversations
     return ConversationState(
         conversations.open_question(guardian_id, channel) if guardian_id is not None else None,
         conversations.last_applied(guardian_id) if guardian_id is not None else None,
-        uow.staff.holding(keys, at) if keys else None,  # type: ignore[arg-type]  # `at` is a datetime
+        uow.staff.holding(keys, at) if keys else None,
     )
 
 
