@@ -352,8 +352,11 @@ def offsets(text: str, texts: list[str]) -> list[int]:
         starts = list(accumulate(map(add, map(len, texts), repeat(1)), initial=0))
         starts.pop()
         return starts
-    # Each token is the first occurrence of its text after the end of the previous one: the readings skip only
-    # characters that cannot start a token.
+    if _DIGIT.search(text) is not None:
+        # A digit right after a number ("03/121") is skipped by the reading though it could start a token.
+        return [m.start() for m in _MIXED_TOKEN.finditer(text)]
+    # Each token is the first occurrence of its text after the end of the previous one: without digits, the
+    # readings skip only characters that cannot start a token.
     starts = []
     append = starts.append
     find = text.find

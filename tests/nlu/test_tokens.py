@@ -106,3 +106,9 @@ def test_a_phrase_is_replaced_by_its_canonical_words() -> None:
     text = "pas de cantine jusqu a vendredi"
     assert _PHRASE_RE.search(text) is not None
     assert expand(text, "fr") == _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], text) != text
+
+
+def test_a_digit_glued_to_a_date_does_not_shift_the_offsets() -> None:
+    text = "03/121 1"
+    _, texts = tokens_and_texts(text)
+    assert offsets(text, texts) == [m.start() for m in _TOKEN.finditer(text)] == [0, 7]
