@@ -111,16 +111,27 @@ def _ascii_table() -> bytes:
 _ASCII_FOLD = _ascii_table()
 
 
+_NON_ASCII_RUNS = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return match.group().translate(_FOLD)
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes, no emoji; hyphens inside words become spaces."""
     if text.isascii():
         text = text.encode("ascii").translate(_ASCII_FOLD, b"\r").decode("ascii")
     else:
-        text = text.lower().translate(_FOLD)
+        # The few non-ASCII runs translated by the table (a translate of the whole text looks up every
+        # character); the ASCII characters of the table (` " \r) after: no folded character gives one.
+        text = _NON_ASCII_RUNS.sub(_fold_run, text.lower())
         if not text.isascii():
             text = _SYMBOLS.sub(" ", text)
             text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-        text = text.replace("'", " ").replace("\t", " ")
+        text = text.replace("'", " ").replace("\t", " ").replace("`", " ").replace('"', " ")
+        if "\r" in text:
+            text = text.replace("\r", "")
     if "-" in text:
         text = _INNER_HYPHEN.sub(" ", text)
     if "  " in text:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlu.lexicon import PHRASES
 from nlu.normalize import (
+    _FOLD,
     _PHRASE_RE,
+    _SYMBOLS,
     _TOKEN,
     PLAIN_TOKEN,
     Token,
     _phrase_pattern,
     expand,
+    fold,
     numeric_date,
     offsets,
     tokens_and_texts,
@@ -112,3 +116,20 @@ def test_a_digit_glued_to_a_date_does_not_shift_the_offsets() -> None:
     text = "03/121 1"
     _, texts = tokens_and_texts(text)
     assert offsets(text, texts) == [m.start() for m in _TOKEN.finditer(text)] == [0, 7]
+
+
+def _reference_fold(text: str) -> str:
+    """fold() as it read a non-ASCII text before: the whole text translated by the table."""
+    text = text.lower().translate(_FOLD)
+    if not text.isascii():
+        text = _SYMBOLS.sub(" ", text)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.replace("'", " ").replace("\t", " ")
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)
+    return re.sub(r"  +", " ", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"aeEé É-ç’«»“”…–—\r\t\"`'ßŒøİ😀\u00a0", "\u0301"]), max_size=16))
+def test_non_ascii_text_is_folded_as_by_one_translate(text: str) -> None:
+    assert fold("é" + text) == _reference_fold("é" + text)
