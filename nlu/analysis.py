@@ -173,25 +173,38 @@ def _cues(expanded: str, tokens: list[Token], texts: list[str]) -> list[Cue]:
     cues: list[Cue] = []
     new = tuple.__new__
     known = WORD_CUES.get
-    starts: list[int] = []
+    starts: list[int] = []  # the offsets of the tokens, read at the first cue candidate (unless spaced)
+    # Words one space apart (most short messages): a word starts after the previous one and its space, and the
+    # tokens a match covers are those after the spaces it holds.
+    spaced = " ".join(texts) == expanded
+    position = 0  # the offset of the word, when spaced
     for index, word in enumerate(texts):
         candidates = known(word)
         if candidates is None:
             candidates = cue_candidates(word)
         if not candidates:
+            position += len(word) + 1
             continue
-        if not starts:
-            starts = offsets(expanded, texts)
-        start = starts[index]
-        # A word after a word character ("12abc" in text with digits) is no word start: the patterns decide.
-        alone = not start or expanded[start - 1] not in _WORD_CHARS
+        if spaced:
+            start = position
+            position += len(word) + 1
+            alone = True
+        else:
+            if not starts:
+                starts = offsets(expanded, texts)
+            start = starts[index]
+            # A word after a word character ("12abc" in text with digits) is no word start: the patterns decide.
+            alone = not start or expanded[start - 1] not in _WORD_CHARS
         for kind, pattern, fixed in candidates:
             if fixed is None or not alone:
                 m = pattern.match(expanded, start)
                 if m is None:
                     continue
                 end, matched = m.end(), m.group()
-                last = max(bisect_right(starts, end - 1, index), index + 1)
+                if spaced:
+                    last = index + 1 + expanded.count(" ", start, end - 1)
+                else:
+                    last = max(bisect_right(starts, end - 1, index), index + 1)
             elif fixed:
                 end, matched, last = start + len(word), word, index + 1
             else:
