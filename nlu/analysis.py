@@ -140,7 +140,8 @@ def _read(text: str, languages: tuple[str, ...]) -> tuple[str, str, str, list[To
     if not text.isascii():
         text = mask(text)
     folded = fold(text)
-    raws = RAW_TOKEN.findall(folded)
+    bare = folded.replace(" ", "")  # letters only (folded is ASCII): the words are those between the spaces
+    raws = folded.split() if bare.isalpha() and bare.islower() else RAW_TOKEN.findall(folded)
     words = set(raws)
     if words.isdisjoint(DIGITS) and _MARKS_APART:
         # No digit: no IBAN to mask, the words are those of words_of and, unless expand replaces something,

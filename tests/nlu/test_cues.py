@@ -15,6 +15,7 @@ from nlu.analysis import (
     _cues,
     _drop_inner_booking,
     _drop_inner_negations,
+    _read,
 )
 from nlu.lexicon import CUE_ANCHORS, cue_candidates
 from nlu.normalize import offsets, tokens_and_texts
@@ -61,3 +62,11 @@ def test_cues_of_spaced_words_are_those_read_by_offsets(words: list[str]) -> Non
 def _plain(cue: Cue) -> tuple[str, str, int, int]:
     """A cue with "meal_menu" read as "menu" (the reference does not look at the meal words around)."""
     return ("menu" if cue.kind == "meal_menu" else cue.kind, cue.text, cue.start, cue.end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"abeéAZ _,.?\n'-1", "ne", "pas", "jusqu a ", "svp", "demain"]), max_size=20))
+def test_read_gives_the_tokens_of_the_general_reading(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    _, expanded, _, tokens, texts = _read(text, ("fr", "de"))
+    assert (tokens, texts) == tokens_and_texts(expanded)
