@@ -10,8 +10,9 @@ recurrence only with its article), x other word, # other number, punctuation , .
 
 from __future__ import annotations
 
+import importlib
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 _DX = (
     "(?:"
@@ -61,9 +62,66 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year", r"Y"),
 ]
 # Every expression starts with one of these symbols: the lookahead skips other positions at once.
+_STARTS = "zvAWlSQFoLNnTMDKCUBRPEHXGYV"
 _MASTER = re.compile(
-    "(?=[zvAWlSQFoLNnTMDKCUBRPEHXGYV])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS) + ")"
+    "(?=[" + _STARTS + "])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS) + ")"
 )
+
+_PARSER = importlib.import_module("re._parser")  # the parsed form of a pattern, to read its first symbols
+_OPS = importlib.import_module("re._constants")
+
+
+def _first(items: Any) -> tuple[set[str] | None, bool]:
+    """The symbols a parsed sequence may start with (None: any) and whether it may match nothing."""
+    found: set[str] = set()
+    for op, av in items:
+        if op is _OPS.LITERAL:
+            symbols, empty = {chr(av)}, False
+        elif op is _OPS.IN and all(o is _OPS.LITERAL or o is _OPS.RANGE for o, _ in av):
+            symbols = {chr(a) for o, a in av if o is _OPS.LITERAL}
+            symbols |= {chr(x) for o, a in av if o is _OPS.RANGE for x in range(a[0], a[1] + 1)}
+            empty = False
+        elif op is _OPS.MAX_REPEAT or op is _OPS.MIN_REPEAT:
+            inner, empty = _first(av[2])
+            if inner is None:
+                return None, True
+            symbols, empty = inner, empty or av[0] == 0
+        elif op is _OPS.SUBPATTERN or op is _OPS.BRANCH:
+            parts = [av[-1]] if op is _OPS.SUBPATTERN else av[1]
+            symbols, empty = set(), False
+            for part in parts:
+                inner, part_empty = _first(part)
+                if inner is None:
+                    return None, True
+                symbols |= inner
+                empty = empty or part_empty
+        elif op is _OPS.ASSERT or op is _OPS.ASSERT_NOT or op is _OPS.AT:
+            symbols, empty = set(), True  # zero width: the symbols come from what follows
+        else:
+            return None, True
+        found |= symbols
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _starting_with(symbol: str) -> re.Pattern[str]:
+    """The master pattern with only the expressions that may start with this symbol, in their order.
+
+    At a position, the master pattern takes the first alternative that matches there: dropping those that
+    cannot start with the symbol found there gives the same match, without trying them.
+    """
+    kept = []
+    for name, pattern in _PATTERNS:
+        symbols, empty = _first(_PARSER.parse(pattern))
+        if empty:  # scan() reads as finditer only expressions that match at least one symbol
+            raise ValueError(f"the expression {name} may match nothing")
+        if symbols is None or symbol in symbols:
+            kept.append(f"(?P<{name}>{pattern})")
+    return re.compile("(?:" + "|".join(kept) + ")")
+
+
+_BY_START: dict[str, re.Pattern[str]] = {symbol: _starting_with(symbol) for symbol in _STARTS}
 
 
 class Span(NamedTuple):
@@ -78,9 +136,19 @@ def scan(symbols: str) -> list[Span]:
     """All temporal expressions of a symbol string, left to right, longest alternatives first."""
     spans: list[Span] = []
     new = tuple.__new__  # the tuple itself: a NamedTuple's __new__ is a Python function
-    for match in _MASTER.finditer(symbols):
-        kind = match.lastgroup
-        if kind is None:
-            continue
-        spans.append(new(Span, (kind, match.start(), match.end())))
+    # As _MASTER.finditer reads (no expression matches nothing): at each position where an expression may start,
+    # the expressions that may start with its symbol; after a match, on from its end.
+    patterns = _BY_START
+    position, size = 0, len(symbols)
+    while position < size:
+        pattern = patterns.get(symbols[position])
+        if pattern is not None:
+            match = pattern.match(symbols, position)
+            if match is not None:
+                kind = match.lastgroup
+                if kind is not None:
+                    spans.append(new(Span, (kind, position, match.end())))
+                position = match.end()
+                continue
+        position += 1
     return spans
