@@ -27,6 +27,7 @@ from core.money_services import (
     request_refund,
 )
 from core.payments import BankPaymentStatus
+from core.pipeline.addressing import canteen_of
 from core.refunds import RefundStatus, format_iban
 from core.rules import amount_problem
 from statements.bank_import import ImportReport, canteen_resolver, import_bank_file
@@ -49,10 +50,7 @@ def _currency(deps: WebDeps) -> str:
 
 
 def _canteen_of(deps: WebDeps, household: Household) -> Canteen | None:
-    for child in household.children:
-        if child.canteen_id in deps.canteens:
-            return deps.canteens[child.canteen_id]
-    return next(iter(deps.canteens.values()), None)
+    return canteen_of(household, deps.canteens) if deps.canteens else None
 
 
 def _t(request: Request, key: str, **params: object) -> str:

@@ -14,6 +14,7 @@ from bot.web import WebDeps
 from core.canteen import Canteen
 from core.i18n import LANGUAGES
 from core.model import Household
+from core.pipeline.addressing import canteen_of
 
 router = APIRouter()
 PDF = "application/pdf"
@@ -28,12 +29,9 @@ def _household(deps: WebDeps, household_id: int) -> Household:
 
 
 def _canteen(deps: WebDeps, household: Household) -> Canteen:
-    for child in household.children:
-        if child.canteen_id in deps.canteens:
-            return deps.canteens[child.canteen_id]
     if not deps.canteens:
         raise HTTPException(404, "no canteen is configured")
-    return next(iter(deps.canteens.values()))
+    return canteen_of(household, deps.canteens)
 
 
 def _language(household: Household, canteen: Canteen, asked: str | None) -> str:
