@@ -53,9 +53,10 @@ def message(language: str, key: str, **params: object) -> str:
     return template.format(**params)
 
 
-def keys(language: str) -> set[str]:
-    """Every key the catalog of `language` defines."""
-    return {str(entry.id) for entry in catalog(language) if entry.id}
+@cache
+def keys(language: str) -> frozenset[str]:
+    """Every key the catalog of `language` defines (computed once per process, like the catalog)."""
+    return frozenset(str(entry.id) for entry in catalog(language) if entry.id)
 
 
 def _locale(language: str, currency: str = "CHF") -> str:

@@ -67,3 +67,4 @@ def test_area_catalogs_merge_into_the_language_and_a_key_defined_twice_is_refuse
             i18n.catalog("fr")
     finally:
         i18n.catalog.cache_clear()
+        i18n.keys.cache_clear()
