@@ -9,8 +9,9 @@ if TYPE_CHECKING:
     from nlu.clarify import answer
     from nlu.model import Command, Interpretation, Message, PendingCommand, Period, Question
     from nlu.parser import parse
+    from nlu.warm import warm_up
 
-__all__ = ["Command", "Interpretation", "Message", "PendingCommand", "Period", "Question", "answer", "parse"]
+__all__ = ["Command", "Interpretation", "Message", "PendingCommand", "Period", "Question", "answer", "parse", "warm_up"]
 _LAZY = {
     "Command": "nlu.model",
     "Interpretation": "nlu.model",
@@ -20,6 +21,7 @@ _LAZY = {
     "Question": "nlu.model",
     "answer": "nlu.clarify",
     "parse": "nlu.parser",
+    "warm_up": "nlu.warm",
 }
 
 

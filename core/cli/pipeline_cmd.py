@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import getpass
-import time
+import threading
 import uuid
 from datetime import date
 
@@ -19,7 +19,9 @@ from core.kitchen_sheet import KitchenSheetJob
 from core.messages import Channel, InboundMessage
 from core.pipeline.console import ConsoleSender
 from core.pipeline.delivery import Dispatcher
+from core.pipeline.serving import WorkLoop
 from core.pipeline.staff import BookingChange, StaffError, get_item, open_items, resolve
+from core.pipeline.wakeup import inbox_waiter
 from core.pipeline.worker import Worker, receive
 
 
@@ -69,28 +71,35 @@ def simulate_command(
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Process what is waiting, deliver the replies, and stop.")
-@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls when idle.")
+@click.option(
+    "--interval",
+    default=1.0,
+    show_default=True,
+    help="Longest sleep when idle; a new message wakes the worker at once (PostgreSQL: LISTEN/NOTIFY).",
+)
 @click.option("--no-delivery", is_flag=True, help="Only process the inbox: leave the outbox to another worker.")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after processing this many messages.")
 @pass_app
 def worker_command(app: AppContext, once: bool, interval: float, no_delivery: bool, limit: int | None) -> None:
-    """Process the inbox and deliver the outbox through the configured channels (printed where none is)."""
+    """Process the inbox and deliver the outbox through the configured channels (printed where none is).
+
+    Several workers may run at once on PostgreSQL; on SQLite, run one.
+    """
     worker = Worker(app.uow, app.canteens, app.clock)
+    waiting = worker.warm_up()
+    if not once:
+        click.echo(f"worker ready: {waiting} message(s) waiting")
     dispatcher = None if no_delivery else outgoing_channels(app).dispatcher(app)
     kitchen = KitchenSheetJob(app.uow, app.canteens)  # the day sheet to each kitchen_email after the cut-off
-    total = 0
-    while True:
-        batch = 100 if limit is None else min(100, limit - total)
-        processed = worker.drain(limit=batch)
-        total += processed
+
+    def between_batches() -> None:
         kitchen.run(app.now())
         if dispatcher is not None:
             dispatcher.deliver_due()
-        if total == limit or (once and processed < batch):
-            click.echo(f"processed {total} message(s)")
-            return
-        if not processed:
-            time.sleep(interval)
+
+    loop = WorkLoop(worker, inbox_waiter(app.engine), interval, between=between_batches)
+    total = loop.run(threading.Event(), limit=limit, until_idle=once)
+    click.echo(f"processed {total} message(s)")
 
 
 @click.group("staff")

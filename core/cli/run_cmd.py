@@ -16,13 +16,17 @@ from core.cli.demo_cmd import seed_demo
 from core.cli.staff_account_cmd import ensure_demo_admin
 from core.cli.try_console import TryConsole
 from core.kitchen_sheet import KitchenSheetJob
+from core.pipeline.serving import WorkLoop
+from core.pipeline.wakeup import LOCAL_BELL, inbox_waiter
 from core.pipeline.worker import Worker
 
 
 @click.command("run")
 @click.option("--as", "sender", help="Try-it console: write as this guardian (email or mobile number).")
 @click.option("--check", is_flag=True, help="Prepare and report, then exit (nothing is served).")
-@click.option("--interval", default=1.0, show_default=True, help="Seconds between inbox polls when idle.")
+@click.option(
+    "--interval", default=1.0, show_default=True, help="Longest sleep when idle: a new message wakes the worker."
+)
 @pass_app
 def run_command(app: AppContext, sender: str | None, check: bool, interval: float) -> None:
     """Start cantine: upgrade the database, seed the demo families (demo mode), then serve.
@@ -56,20 +60,22 @@ def run_command(app: AppContext, sender: str | None, check: bool, interval: floa
         pass
     finally:
         stop.set()
+        LOCAL_BELL.ring()  # wake the worker if it sleeps on this process's bell
         serving.join(timeout=5)
         console.print("stopped", highlight=False)
 
 
 def _serve(app: AppContext, channels: Channels, stop: threading.Event, interval: float) -> None:
     worker = Worker(app.uow, app.canteens, app.clock)
+    worker.warm_up()
     dispatcher = channels.dispatcher(app)
     kitchen = KitchenSheetJob(app.uow, app.canteens)  # the day sheet to each kitchen_email after the cut-off
-    while not stop.is_set():
-        processed = worker.drain(limit=100)
+
+    def between_batches() -> None:
         kitchen.run(app.now())
         dispatcher.deliver_due()
-        if not processed:
-            stop.wait(interval)
+
+    WorkLoop(worker, inbox_waiter(app.engine), interval, between=between_batches).run(stop)
 
 
 def _report(app: AppContext, console: Console) -> None:

@@ -6,11 +6,14 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import nlu
+from core import i18n
 from core.canteen import Canteen
 from core.clock import Clock
 from core.messages import InboundMessage, MessageStatus, RuleHit, StaffItem
 from core.pipeline.config import PipelineConfig
 from core.pipeline.intake import process
+from core.pipeline.wakeup import LOCAL_BELL
 from core.replies import ReplyComposer
 from core.unit_of_work import AbstractUnitOfWork
 
@@ -25,6 +28,8 @@ def receive(message: InboundMessage, uow: AbstractUnitOfWork) -> tuple[int, bool
     with uow:
         stored = uow.inbox.store(message)
         uow.commit()
+    if stored[1]:
+        LOCAL_BELL.ring()  # a worker of this process wakes now (other processes: PostgreSQL's NOTIFY)
     return stored
 
 
@@ -37,6 +42,17 @@ class Worker:
     clock: Clock
     config: PipelineConfig = field(default_factory=PipelineConfig)
     composer: ReplyComposer = field(default_factory=ReplyComposer)
+
+    def warm_up(self) -> int:
+        """Load now what a fresh process would load on its first messages: the catalogs and locale data of
+        every language, the understanding layer's tables for each canteen's languages, a database
+        connection. Nothing is stored. Returns how many messages are waiting."""
+        i18n.warm_up(tuple(sorted({canteen.currency for canteen in self.canteens.values()})))
+        at = self.clock.now()
+        for canteen in self.canteens.values():
+            nlu.warm_up(canteen, at)
+        with self.uow_factory() as uow:
+            return uow.inbox.pending_count()
 
     def process_next(self) -> tuple[int, MessageStatus] | None:
         """Claim and route the oldest pending message; None when there is none.
