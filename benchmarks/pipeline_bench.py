@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from multiprocessing.synchronize import Barrier, Event
@@ -31,6 +31,8 @@ from core.db.migrate import upgrade
 from core.db.tables import children, guardian_emails, guardian_phones, guardians, households, ledger_entries
 from core.db.unit_of_work import SqlAlchemyUnitOfWork
 from core.messages import Channel, InboundMessage, MessageStatus, OutgoingMessage, RuleHit
+from core.pipeline.serving import WorkLoop
+from core.pipeline.wakeup import INBOX_CHANNEL, inbox_waiter
 from core.pipeline.worker import Worker, receive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,92 +164,137 @@ def messages(rng: random.Random, families: list[Family], count: int, tag: str) -
     return out[:count]
 
 
-def _worker_loop(url: str, bare: bool, barrier: Barrier, stop: Event, out: Any) -> None:
-    """A worker process: process (or, bare, just claim and finish) until the inbox is empty and `stop` is set;
-    sends [(inbox id, commit time)] back."""
-    engine = make_engine(url)
+@dataclass
+class TimedWorker(Worker):
+    """The product's worker, noting when each message's transaction committed and how long it took."""
 
-    def factory() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork.from_engine(engine)
+    done: list[tuple[int, float, float]] = field(default_factory=list)  # (inbox id, commit time, ms spent on it)
 
-    canteens = load_canteens(ROOT / "config" / "canteens")
-    worker = Worker(factory, canteens, FixedClock(NOW))
-    _warm_up(canteens[CANTEEN])
-    done: list[tuple[int, float]] = []
-    barrier.wait()
-    while True:
-        stopping = stop.is_set()  # read before polling: set once every message is stored, so an empty poll
-        outcome = _bare_next(factory) if bare else worker.process_next()  # after it means nothing is left
-        if outcome is None:
-            if stopping:
-                break
-            time.sleep(0.0005)
-            continue
-        done.append((outcome[0], time.time()))
-    engine.dispose()
-    out.put(done)
+    def process_next(self) -> tuple[int, MessageStatus] | None:
+        began = time.perf_counter()
+        outcome = self._next()
+        if outcome is not None:
+            self.done.append((outcome[0], time.time(), (time.perf_counter() - began) * 1000))
+        return outcome
+
+    def _next(self) -> tuple[int, MessageStatus] | None:
+        return super().process_next()
 
 
-def _warm_up(canteen: Canteen) -> None:
-    """What a long-running worker has done once and for all before the clock starts: nlu's lazily built
-    tables for each language (a few hundred ms in a fresh process). Nothing is stored."""
-    import nlu
-
-    for language in MONTHS:
-        who = FIRST_NAMES[language][0]
-        text = BOOK[language].format(who=who, d=f"24 {MONTHS[language][0]}")
-        nlu.parse(nlu.Message(text=text, at=NOW.astimezone(canteen.zone), children=(who,)), canteen)
-
-
-def _bare_next(factory: Any) -> tuple[int, MessageStatus] | None:
+class BareWorker(TimedWorker):
     """The transaction without routing: claim, queue a fixed reply, record the outcome."""
-    with factory() as uow:
-        stored = uow.inbox.claim_next()
-        if stored is None:
-            return None
-        message = stored.message
-        uow.outbox.add(OutgoingMessage(message.channel, message.sender, "ok", NOW, inbound_id=stored.id))
-        uow.inbox.finish(stored.id, MessageStatus.DONE, [RuleHit("bare", True)], NOW)
-        uow.commit()
-    return stored.id, MessageStatus.DONE
+
+    def _next(self) -> tuple[int, MessageStatus] | None:
+        with self.uow_factory() as uow:
+            stored = uow.inbox.claim_next()
+            if stored is None:
+                return None
+            message = stored.message
+            uow.outbox.add(OutgoingMessage(message.channel, message.sender, "ok", NOW, inbound_id=stored.id))
+            uow.inbox.finish(stored.id, MessageStatus.DONE, [RuleHit("bare", True)], NOW)
+            uow.commit()
+        return stored.id, MessageStatus.DONE
+
+
+def _worker_process(url: str, bare: bool, barrier: Barrier, stop: Event, out: Any) -> None:
+    """A worker process as `cantine worker` runs one: warm-up, then the product's loop (drain, then sleep on
+    LISTEN/NOTIFY until a message is stored) until `stop`; sends back [(inbox id, commit time, ms)]."""
+    engine = make_engine(url)
+    canteens = load_canteens(ROOT / "config" / "canteens")
+    worker = (BareWorker if bare else TimedWorker)(
+        lambda: SqlAlchemyUnitOfWork.from_engine(engine), canteens, FixedClock(NOW)
+    )
+    worker.warm_up()
+    waiter = inbox_waiter(engine)
+    # SQLite has no NOTIFY, and this process's bell does not hear the producer's process: poll every 0.5 ms.
+    interval = 0.5 if engine.dialect.name == "postgresql" else 0.0005
+    barrier.wait()
+    WorkLoop(worker, waiter, interval).run(stop)
+    engine.dispose()
+    out.put(worker.done)
+
+
+def _pending(engine: Engine) -> int:
+    with SqlAlchemyUnitOfWork.from_engine(engine) as uow:
+        return uow.inbox.pending_count()
+
+
+def _until_processed(engine: Engine) -> None:
+    while _pending(engine):
+        time.sleep(0.02)
+
+
+def _wake_all(engine: Engine) -> None:
+    """Let sleeping workers see `stop` now rather than at the end of their interval."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text(f"NOTIFY {INBOX_CHANNEL}"))
+            connection.commit()
 
 
 @dataclass
 class Round:
-    rate: float  # messages/s through the workers, everything stored first
+    rate: float  # messages/s through the workers, the backlog stored before they started
     p50: float  # ms from the store's commit to the reply's commit, messages offered at a steady rate
     p95: float
-    offered: float  # messages/s the producer offered in the latency run
+    offered: float  # messages/s the producer offered in the latency phase
     store_ms: float  # one message stored (its own transaction), alone
+    first_ms: float  # the first message of a freshly started (and warmed-up) worker, the slower of them
 
 
-def _run_workers(url: str, workers: int, bare: bool, feed: list[InboundMessage] | None, rate: float) -> Any:
-    """Start the workers; with `feed`, store it at `rate` meanwhile. Returns (store times, [(id, time)], start)."""
+def measure_round(
+    url: str,
+    workers: int,
+    bare: bool,
+    backlog: list[InboundMessage],
+    feed: list[InboundMessage],
+    offered_rate: float | None = None,
+) -> Round:
+    """Store `backlog`, start the workers and time them through it; then, with the same (now running)
+    workers, offer `feed` one message at a time at `offered_rate` msg/s and time each message.
+
+    Without a rate, the feed is offered at 80 % of the throughput just measured.
+    """
+    store_ms = store_all(url, backlog)
+    backlog_count = len(backlog)
     context: Any = mp.get_context("fork")
     out = context.Queue()
     barrier = context.Barrier(workers + 1)
     stop = context.Event()
-    if feed is None:
-        stop.set()
-    processes = [context.Process(target=_worker_loop, args=(url, bare, barrier, stop, out)) for _ in range(workers)]
+    processes = [context.Process(target=_worker_process, args=(url, bare, barrier, stop, out)) for _ in range(workers)]
     for process in processes:
         process.start()
-    stored: dict[int, float] = {}
     engine = make_engine(url)
-    barrier.wait()
-    start = time.time()
-    for n, message in enumerate(feed or ()):
-        pause = start + n / rate - time.time()
-        if pause > 0:
-            time.sleep(pause)
-        inbox_id, _ = receive(message, SqlAlchemyUnitOfWork.from_engine(engine))
-        stored[inbox_id] = time.time()
-    stop.set()
-    done = [out.get(timeout=300) for _ in processes]
+    stored: dict[int, float] = {}
+    try:
+        barrier.wait()
+        start = time.time()
+        _until_processed(engine)
+        backlog_done = time.time()
+        offered = offered_rate or 0.8 * backlog_count / (backlog_done - start)
+        began = time.time()
+        for n, message in enumerate(feed):
+            pause = began + n / offered - time.time()
+            if pause > 0:
+                time.sleep(pause)
+            inbox_id, _ = receive(message, SqlAlchemyUnitOfWork.from_engine(engine))
+            stored[inbox_id] = time.time()
+        _until_processed(engine)
+    finally:
+        stop.set()
+        _wake_all(engine)
+        engine.dispose()
+    per_worker = [out.get(timeout=300) for _ in processes]
+    done = [item for items in per_worker for item in items]
     for process in processes:
         process.join()
-    engine.dispose()
-    return stored, [item for items in done for item in items], start
+    backlog_times = [at for inbox_id, at, _ in done if inbox_id not in stored]
+    assert len(backlog_times) == backlog_count, f"{len(backlog_times)} of {backlog_count} processed"
+    rate = backlog_count / (max(backlog_times) - start)
+    latencies = sorted((at - stored[inbox_id]) * 1000 for inbox_id, at, _ in done if inbox_id in stored)
+    assert len(latencies) == len(feed), f"{len(latencies)} of {len(feed)} processed"
+    first_ms = max(items[0][2] for items in per_worker if items)  # each worker's list starts with its first
+    return Round(rate, _percentile(latencies, 50), _percentile(latencies, 95), offered, store_ms, first_ms)
 
 
 def store_all(url: str, batch: list[InboundMessage]) -> float:
@@ -259,29 +306,6 @@ def store_all(url: str, batch: list[InboundMessage]) -> float:
     elapsed = time.perf_counter() - start
     engine.dispose()
     return elapsed / len(batch) * 1000
-
-
-def measure_round(
-    url: str,
-    workers: int,
-    bare: bool,
-    backlog: list[InboundMessage],
-    feed: list[InboundMessage],
-    offered_rate: float | None = None,
-) -> Round:
-    """Throughput on a stored backlog, then latency with `feed` offered at `offered_rate` msg/s.
-
-    Without a rate, the feed is offered at 80 % of the throughput just measured.
-    """
-    store_ms = store_all(url, backlog)
-    _, done, start = _run_workers(url, workers, bare, None, 0)
-    assert len(done) == len(backlog), f"{len(done)} of {len(backlog)} processed"
-    rate = len(done) / (max(t for _, t in done) - start)
-    offered = offered_rate or 0.8 * rate
-    stored, done, _ = _run_workers(url, workers, bare, feed, offered)
-    latencies = sorted((t - stored[i]) * 1000 for i, t in done)
-    assert len(latencies) == len(feed), f"{len(latencies)} of {len(feed)} processed"
-    return Round(rate, _percentile(latencies, 50), _percentile(latencies, 95), offered, store_ms)
 
 
 def _percentile(ordered: list[float], p: int) -> float:
@@ -398,7 +422,8 @@ def bench(
             last = rounds[-1]
             print(
                 f"  {label} x{workers} round {r + 1}: {last.rate:,.0f} msg/s on {size} stored; "
-                f"{size} fed at {last.offered:,.0f} msg/s: p50 {last.p50:.1f} ms, p95 {last.p95:.1f} ms",
+                f"{size} fed at {last.offered:,.0f} msg/s: p50 {last.p50:.1f} ms, p95 {last.p95:.1f} ms; "
+                f"first message of a fresh worker {last.first_ms:.0f} ms",
                 flush=True,
             )
         results.append(Result(label, workers, rounds, bare))
@@ -460,23 +485,30 @@ def main() -> None:
 
     print()
     header = f"{'backend':<11} {'workers':>7} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7}"
-    print(f"{header} | {'bare msg/s':>10} {'bare p95':>8} {'store ms':>8} | {'ratio':>5} {'ms/msg':>6} {'parse':>5}")
+    print(
+        f"{header} {'first':>5} | {'bare msg/s':>10} {'bare p95':>8} {'store ms':>8} | "
+        f"{'ratio':>5} {'ms/msg':>6} {'parse':>5}"
+    )
     for res in results:
         rate, bare = res.median("rate"), res.bare
         per_message = res.workers * 1000 / rate  # worker time per message (each worker busy all along)
         print(
-            f"{res.label:<11} {res.workers:>7} {rate:>7,.0f} {res.median('p50'):>7.1f} {res.median('p95'):>7.1f} | "
+            f"{res.label:<11} {res.workers:>7} {rate:>7,.0f} {res.median('p50'):>7.1f} {res.median('p95'):>7.1f} "
+            f"{res.median('first_ms'):>5.0f} | "
             f"{bare.rate:>10,.0f} {bare.p95:>8.1f} {res.median('store_ms'):>8.2f} | "
             f"{rate / bare.rate:>5.2f} {per_message:>6.2f} {parse_ms / per_message:>5.0%}"
         )
     print(
         f"nlu.parse alone: {parse_ms:.2f} ms/msg ({1000 / parse_ms:,.0f} msg/s in one process).\n"
-        "msg/s: backlog processed with everything stored first; p50/p95: stored (commit) → reply queued (commit), "
+        "Each round starts fresh worker processes as `cantine worker` runs them (warm-up, then drain and sleep on\n"
+        "LISTEN/NOTIFY; SQLite: poll every 0.5 ms). msg/s: a backlog stored first, from the workers' start;\n"
+        "p50/p95: then, with the same workers, stored (commit) → reply queued (commit), "
         + (
             f"messages offered one by one at {args.offered:,.0f} msg/s.\n"
             if args.offered
             else "messages offered one by one at 80 % of that rate.\n"
         )
+        + "first: ms the first message of a freshly started worker took (the slower worker's).\n"
         + "bare: the same transaction without routing (claim, queue a fixed reply, finish); "
         "ratio = msg/s ÷ bare msg/s; ms/msg = worker time per message; parse = nlu.parse's share of it."
     )
