@@ -54,6 +54,7 @@ class Dispatcher:
             with uow:
                 due = list(uow.outbox.claim_due(self.clock.now(), 1))
                 if not due:
+                    uow.commit()  # nothing changed; a ROLLBACK would make psycopg forget its prepared statements
                     return sent
                 message = due[0]
                 sent += self._deliver(uow, message)

@@ -66,6 +66,7 @@ class Worker:
             with uow:
                 stored = uow.inbox.claim_next()
                 if stored is None:
+                    uow.commit()  # nothing changed; a ROLLBACK would make psycopg forget its prepared statements
                     return None
                 claimed = stored.id
                 status = process(stored, uow, self.canteens, self.clock.now(), self.config, self.composer)

@@ -7,10 +7,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 
 from core.db.unit_of_work import SqlAlchemyUnitOfWork
 from core.messages import MessageStatus
+from core.pipeline.delivery import Dispatcher
 from core.pipeline.worker import Worker, receive
 from tests.pipeline.road import Road
 
@@ -108,3 +109,28 @@ def test_an_email_booking_of_three_children_takes_a_bounded_number_of_statements
 def test_a_balance_question_takes_a_bounded_number_of_statements(road: Road, db_engine: Engine) -> None:
     sent = processed(road, db_engine, CLAIRE_SMS, "Quel est mon solde ?")
     assert within("balance question", db_engine, sent), f"{len(sent)} statements:\n" + "\n".join(sent)
+
+
+def _prepared_statements(engine: Engine) -> int:
+    """How many statements the pooled connection has prepared (a single-threaded test reuses one connection)."""
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one()
+        connection.commit()
+    return int(count)
+
+
+@pytest.mark.parametrize("idle", ["worker", "dispatcher"])
+def test_finding_nothing_to_do_keeps_the_prepared_statements(road: Road, db_engine: Engine, idle: str) -> None:
+    """An empty inbox or outbox ends its transaction with COMMIT: after a ROLLBACK psycopg deallocates every
+    prepared statement of the connection, and an idle worker would plan its statements anew for each message."""
+    if db_engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    receive(road.message(CLAIRE_SMS, "Quel est mon solde ?"), road.uow_factory())
+    road.run()  # processed and its reply delivered: both queues are empty
+    before = _prepared_statements(db_engine)
+    assert before > 0
+    if idle == "worker":
+        assert Worker(road.uow_factory, road.canteens, road.clock, road.config).process_next() is None
+    else:
+        assert Dispatcher(road.uow_factory, {}, road.clock).deliver_due() == 0
+    assert _prepared_statements(db_engine) >= before
