@@ -119,18 +119,30 @@ def _prepared_statements(engine: Engine) -> int:
     return int(count)
 
 
+@pytest.fixture
+def pg_engine(pg_migrated_url: str) -> Iterator[Engine]:
+    """The session's PostgreSQL database, emptied (prepared statements are PostgreSQL's)."""
+    from core.db.engine import make_engine
+    from tests.conftest import _truncate_all
+
+    _truncate_all(pg_migrated_url)
+    engine = make_engine(pg_migrated_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.postgres
 @pytest.mark.parametrize("idle", ["worker", "dispatcher"])
-def test_finding_nothing_to_do_keeps_the_prepared_statements(road: Road, db_engine: Engine, idle: str) -> None:
+def test_finding_nothing_to_do_keeps_the_prepared_statements(pg_engine: Engine, idle: str) -> None:
     """An empty inbox or outbox ends its transaction with COMMIT: after a ROLLBACK psycopg deallocates every
     prepared statement of the connection, and an idle worker would plan its statements anew for each message."""
-    if db_engine.dialect.name != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
+    road = Road.with_demo_families(lambda: SqlAlchemyUnitOfWork.from_engine(pg_engine), MONDAY)
     receive(road.message(CLAIRE_SMS, "Quel est mon solde ?"), road.uow_factory())
     road.run()  # processed and its reply delivered: both queues are empty
-    before = _prepared_statements(db_engine)
+    before = _prepared_statements(pg_engine)
     assert before > 0
     if idle == "worker":
         assert Worker(road.uow_factory, road.canteens, road.clock, road.config).process_next() is None
     else:
         assert Dispatcher(road.uow_factory, {}, road.clock).deliver_due() == 0
-    assert _prepared_statements(db_engine) >= before
+    assert _prepared_statements(pg_engine) >= before
