@@ -71,6 +71,10 @@ class Household:
         wanted = first_name.casefold()
         return next((c for c in self.children if c.first_name.casefold() == wanted), None)
 
+    def language(self, fallback: str) -> str:
+        """The family's language for its papers (statements, receipts): the first guardian's, else `fallback`."""
+        return self.guardians[0].language if self.guardians else fallback
+
 
 @dataclass(frozen=True)
 class Reservation:

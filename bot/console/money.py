@@ -134,9 +134,10 @@ def receipt(request: Request, deps: Deps, entry_id: int) -> Response:
     currency = canteen.currency if canteen else _currency(deps)
     zone = str(canteen.zone) if canteen else None
     # The receipt is the family's: in its guardian's language (the page around it in the staff's).
-    language = household.guardians[0].language if household is not None and household.guardians else None
+    fallback = canteen.default_language if canteen else page_language(request)
+    language = household.language(fallback) if household is not None else fallback
     if language not in i18n.LANGUAGES:
-        language = canteen.default_language if canteen else page_language(request)
+        language = fallback
     return render(
         request,
         "money/receipt.html",

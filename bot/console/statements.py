@@ -39,7 +39,7 @@ def _language(household: Household, canteen: Canteen, asked: str | None) -> str:
         if asked not in LANGUAGES:
             raise HTTPException(400, f"language must be one of {', '.join(LANGUAGES)}")
         return asked
-    return household.guardians[0].language if household.guardians else canteen.default_language
+    return household.language(canteen.default_language)
 
 
 def _day(text: str | None, name: str) -> date | None:

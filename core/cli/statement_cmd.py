@@ -27,7 +27,7 @@ def household_language(household: Household, canteen: Canteen, language: str | N
     """The language asked, else the first guardian's, else the canteen's."""
     if language:
         return language
-    return household.guardians[0].language if household.guardians else canteen.default_language
+    return household.language(canteen.default_language)
 
 
 def _day(text: str | None, option: str) -> date | None:
