@@ -100,3 +100,15 @@ def warm_up(currencies: tuple[str, ...] = ("CHF",)) -> None:
         time_label(time(8, 15), language)
         for currency in currencies:
             money(Decimal("1.00"), currency, language)
+
+
+def say(text: str, language: str) -> str:
+    """A reason in `language`: a `Keyed` text through its catalog key, any other text as it is (English)."""
+    key = getattr(text, "key", None)
+    if key and key in keys(language if language in LANGUAGES else FALLBACK):
+        params: dict[str, str] = dict(getattr(text, "params", {}))
+        try:
+            return message(language, key, **params)
+        except (KeyError, IndexError, ValueError):  # a stored reason older than its catalog text
+            return str(text)
+    return str(text)

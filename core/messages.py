@@ -8,6 +8,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from core.keyed import Keyed
+
 
 class Channel(StrEnum):
     """Where a message came from and where its reply goes."""
@@ -66,7 +68,10 @@ class RuleHit:
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "matched": self.matched, "note": self.note}
+        found = {"rule": self.rule, "matched": self.matched, "note": str(self.note)}
+        if isinstance(self.note, Keyed):  # staff read it in their language
+            found |= self.note.to_json()
+        return found
 
 
 @dataclass(frozen=True)

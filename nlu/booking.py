@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from nlu.analysis import Analysis, Clause
 from nlu.model import Action, Command
 from nlu.periods import booking_days
+from nlu.reasons import reason
 from nlu.temporal import Item, Resolver, UnclearError
 
 
@@ -43,7 +44,7 @@ def _polarity(clause: Clause) -> str | None:
     if not kinds:
         return None
     if "dont_cancel" in kinds:
-        raise DeferError("clarify", "the message says not to cancel: what should be booked?", "action")
+        raise DeferError("clarify", reason("not_cancel"), "action")
     cancel = "cancel" in kinds
     reserve = "reserve" in kinds
     negated = "negation" in kinds
@@ -51,9 +52,7 @@ def _polarity(clause: Clause) -> str | None:
         if negated and _negates_cancel(clause):
             if not clause.spans:
                 return None  # "il n'est plus malade, il mange demain": context for the next clause
-            raise DeferError(
-                "clarify", "a negated absence ('not sick', 'nicht mehr krank'): what should be done?", "action"
-            )
+            raise DeferError("clarify", reason("negated_absence"), "action")
         return "cancel"
     if reserve:
         return "cancel" if negated else "reserve"
@@ -108,7 +107,7 @@ def clause_children(
     names: list[str] = []
     notes: list[str] = []
     if "sibling" in clause.kind_set:
-        raise DeferError("clarify", "'his sister' / 'her brother' does not say which child", "child", household)
+        raise DeferError("clarify", reason("sibling"), "child", household)
     excluded = (
         {c for m in clause.mentions if m.start and tokens_before(clause, m.start) == "E" for c in m.children}
         if "E" in clause.symbols
@@ -116,16 +115,16 @@ def clause_children(
     )
     if excluded:
         if clause.kind_set.isdisjoint(_EVERY_CHILD_KINDS):
-            raise DeferError("clarify", "a child is named after 'except': who is meant?", "child", household)
+            raise DeferError("clarify", reason("except_child"), "child", household)
         rest = tuple(c for c in household if c not in excluded)
         return rest, [f"children: all but {', '.join(sorted(excluded))}"]
     for m in clause.mentions:
         if m.how == "unknown":
-            raise DeferError("staff", "a name in the message matches no child of the household", "child", household)
+            raise DeferError("staff", reason("unknown_child"), "child", household)
         if m.how == "ambiguous" and placeholder:
             names.append(PLACEHOLDER)
         elif m.how == "ambiguous":
-            raise DeferError("clarify", f"the name could be {' or '.join(m.children)}", "child", m.children)
+            raise DeferError("clarify", reason("ambiguous_name", names=" / ".join(m.children)), "child", m.children)
         for child in m.children:
             if child not in names:
                 names.append(child)
@@ -141,13 +140,13 @@ def clause_children(
             return household, [f"children: both ({', '.join(household)})"]
         if placeholder:
             return (PLACEHOLDER,), notes
-        raise DeferError("clarify", f"'both' in a household of {len(household)}: which children?", "child", household)
+        raise DeferError("clarify", reason("both_of_more", count=len(household)), "child", household)
     if "my_child" in kinds:
         if len(household) == 1:
             return household, [f"children: 'my child' = {household[0]} (only child)"]
         if placeholder:
             return (PLACEHOLDER,), notes
-        raise DeferError("clarify", "'my son/daughter' does not say which child", "child", household)
+        raise DeferError("clarify", reason("my_child"), "child", household)
     return None, notes
 
 
@@ -188,7 +187,7 @@ def build(
         back = "O" in analysis.symbols[clause.start : clause.end]
         if back and items and frame.action == "reserve":
             if not any(c.has("cancel") for c in analysis.clauses):
-                raise DeferError("clarify", "eats again from that day: that day only, or every day from then?", "date")
+                raise DeferError("clarify", reason("eats_again_from"), "date")
             frame.action = None  # "il est malade, il mange à nouveau jeudi": the absence ends
         if items:
             try:
@@ -219,7 +218,7 @@ def build(
         if fallback_days is not None and (fallback_action or any(f.children for f in frames)):
             active = frames[:1]
         else:
-            raise DeferError("clarify", "which day?", "date")
+            raise DeferError("clarify", reason("which_day"), "date")
     _inherit(frames, active, fallback_children, fallback_days, fallback_action, household, placeholder)
     used_children: set[str] = set()
     commands: list[Command] = []
@@ -240,11 +239,11 @@ def build(
     named = {c for f in frames if f.children for c in f.children if f.children != household or len(household) == 1}
     if named - used_children:
         unused = tuple(sorted(named - used_children))
-        raise DeferError("clarify", "a child is named without saying what to do", "action", unused)
+        raise DeferError("clarify", reason("child_without_action"), "action", unused)
     if len({(c.child, c.date) for c in commands}) != len(commands):
-        raise DeferError("clarify", "the same child and day are both booked and cancelled", "action")
+        raise DeferError("clarify", reason("booked_and_cancelled"), "action")
     if not commands:
-        raise DeferError("clarify", "no service day in the period named", "date")
+        raise DeferError("clarify", reason("no_service_day"), "date")
     return commands, notes
 
 
@@ -282,7 +281,7 @@ def _bare_weekdays(analysis: Analysis, resolver: Resolver) -> None:
             dated.extend(item.days or ([item.lo, item.hi] if item.lo and item.hi else []))
     for d in bare:
         if any(o.weekday() == d.weekday() and o != d for o in dated) or any(not lo <= d <= hi for lo, hi in weeks):
-            raise DeferError("clarify", f"which {d.strftime('%A')}: the next one or the one named beside it?", "date")
+            raise DeferError("clarify", reason("weekday_beside_date", date=d.isoformat()), "date")
 
 
 def _one_clause(
@@ -330,7 +329,7 @@ def _one_clause(
     if note:
         notes.append(note)
     if not days:
-        raise DeferError("clarify", "no service day in the period named", "date")
+        raise DeferError("clarify", reason("no_service_day"), "date")
     if len(set(days)) != len(days) or len(set(children)) != len(children):
         return None
     act: Action = "cancel" if action == "cancel" else "reserve"
@@ -361,30 +360,30 @@ def _inherit(
                 elif placeholder:
                     source = (PLACEHOLDER,)
                 else:
-                    raise DeferError("clarify", "which child?", "child", household)
+                    raise DeferError("clarify", reason("which_child"), "child", household)
             frame.children = source
         if frame.days is None:
             days = next((f.days for f in order + later if f.days), None)
             if days is None:
                 days = fallback_days
             if days is None:
-                raise DeferError("clarify", "which day?", "date")
+                raise DeferError("clarify", reason("which_day"), "date")
             frame.days = days
         if frame.action == "also":
             frame.action = next((f.action for f in order if f.action not in (None, "neg", "also")), None)
             if frame.action is None:
-                raise DeferError("clarify", "'also' without a previous instruction", "action")
+                raise DeferError("clarify", reason("also_without_instruction"), "action")
         if frame.action in (None, "neg"):
             previous = next((f.action for f in order if f.action not in (None, "neg")), None)
             nxt = next((f.action for f in later if f.action not in (None, "neg")), None)
             if frame.action == "neg":
                 if previous is None and nxt is None and fallback_action is None:
-                    raise DeferError("clarify", "what should be done on these days?", "action")
+                    raise DeferError("clarify", reason("what_on_these_days"), "action")
                 frame.action = "cancel"
             elif frame.clause.contrast:
-                raise DeferError("clarify", "a contrast ('but') without saying what to do", "action")
+                raise DeferError("clarify", reason("contrast_without_action"), "action")
             else:
                 inherited = previous or nxt or fallback_action
                 if inherited is None:
-                    raise DeferError("clarify", "cancel or book?", "action")
+                    raise DeferError("clarify", reason("cancel_or_book"), "action")
                 frame.action = inherited

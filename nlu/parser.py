@@ -15,6 +15,7 @@ from nlu.lexicon import VOCABULARY
 from nlu.model import Command, Interpretation, Message, PendingCommand, Question
 from nlu.questions import ASKING, REMARK_BLOCKERS, SHIFTS, asks, dated_remarks, person_questions
 from nlu.quotes import clean_subject, strip_quotes
+from nlu.reasons import reason
 from nlu.requests import DOCUMENT_KEYS, default_week, document, period_answer, refund, result, statement, topup
 from nlu.suggest import without_staff_part
 from nlu.temporal import Resolver, UnclearError, calendar_data
@@ -67,9 +68,9 @@ _HOUSEHOLD_KINDS = frozenset({"all_children", "both_children", "my_child"})
 
 
 _NO_SUBJECT = ("", False, False)  # what clean_subject gives for none
-_MIXED = "a booking mixed with a question a person must handle"
-_ASKS_MORE = "the message also asks something a person must answer"
-_REMARK = "a remark with a date beside the order: a person should read it"
+_MIXED = reason("booking_mixed_question")
+_ASKS_MORE = reason("asks_more")
+_REMARK = reason("remark_with_date")
 _SUGGESTED = frozenset({_MIXED, _ASKS_MORE, _REMARK})
 
 
@@ -179,34 +180,34 @@ def _decide(
     booking = bool(kinds & _BOOKING_CUES)
     staff = "staff" in kinds
     if not a.text.strip() and side is None:
-        return result("other", "staff", evidence, "empty message")
+        return result("other", "staff", evidence, reason("empty"))
     if not a.tokens and _THANKS_EMOJI.search(a.text) and side is None:
         return result("thanks", "auto", evidence, "emoji only")
     if "refund" in kinds:
         return refund(raw, evidence, staff or booking)
     if "topup" in kinds:
         if staff or booking:
-            return result("topup", "staff", evidence, "a top-up mixed with another request")
+            return result("topup", "staff", evidence, reason("topup_mixed"))
         return topup(raw, evidence, resolver.data.canteen.currency)
     if kinds & _STATEMENT_KINDS and ("statement" in kinds or ("fiscal" in kinds and not booking)):
         if staff or booking:
-            return result("statement", "staff", evidence, "a statement request mixed with another request")
+            return result("statement", "staff", evidence, reason("statement_mixed"))
         return statement(a, resolver, evidence)
     if not kinds.isdisjoint(_ANY_DOCUMENT_KINDS) and not kinds.isdisjoint(_QUESTIONS):
-        return result("document", "staff", evidence, "a document request mixed with another question")
+        return result("document", "staff", evidence, reason("document_mixed_question"))
     if kinds & _DOCUMENT_KINDS and not a.spans:
         return document(a, evidence, staff)
     if "menu" in kinds:
         if staff or _booking_outside(a, ("menu", "status")) or "status" in kinds:
-            return result("menu", "staff", evidence, "a menu question mixed with another request")
+            return result("menu", "staff", evidence, reason("menu_mixed"))
         return period_answer("menu", a, resolver, evidence, household)
     if "status" in kinds:
         if staff or _booking_outside(a, ("menu", "status")):
-            return result("status", "staff", evidence, "a status question mixed with another request")
+            return result("status", "staff", evidence, reason("status_mixed"))
         return period_answer("status", a, resolver, evidence, household)
     if "balance" in kinds:
         if staff or booking:
-            return result("balance", "staff", evidence, "a balance question mixed with another request")
+            return result("balance", "staff", evidence, reason("balance_mixed"))
         return result("balance", "auto", evidence)
     if "documents" in kinds and not a.spans and not booking:
         return document(a, evidence, staff)
@@ -216,7 +217,7 @@ def _decide(
     if "help" in kinds and not staff:
         return result("help", "auto", evidence)
     if staff:
-        return result("other", "staff", evidence, "a request a person must handle")
+        return result("other", "staff", evidence, reason("person_request"))
     if "thanks" in kinds and not a.spans and not any(t.sym == "|" and t.text == "?" for t in a.tokens):
         return result("thanks", "auto", evidence)
     if a.spans and a.mentions:
@@ -227,7 +228,7 @@ def _decide(
             "a child and a day, but what should be done?",
             question=Question("action", ("cancel", "reserve")),
         )
-    return result("other", "staff", evidence, "not understood: a person should read it", understood=False)
+    return result("other", "staff", evidence, reason("not_understood"), understood=False)
 
 
 def _booking_outside(a: Analysis, kinds: tuple[str, ...]) -> bool:
@@ -258,7 +259,7 @@ def _booking(
     if _dated_remark(a):
         return result(guess, "staff", evidence, _REMARK)
     if not kinds.isdisjoint(_ANY_DOCUMENT_KINDS):
-        return result(guess, "staff", evidence, "a booking mixed with a document request: a person answers both")
+        return result(guess, "staff", evidence, reason("booking_with_document"))
     if _alternative(a):
         return result(guess, "clarify", evidence, "the message offers alternatives ('or')", question=Question("date"))
     if "?" in a.folded and not _REQUEST.search(a.folded) and asks(a.tokens, a.spans):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from nlu.reasons import reason
 from nlu.temporal import Item, Resolver, UnclearError
 
 
@@ -13,9 +14,9 @@ def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: R
     if len(items) == 1 and not back and not excepts and items[0].kind == "day":  # the common case: days as named
         for d in items[0].days:
             if d < today:
-                raise UnclearError(f"{d} is in the past")
+                raise UnclearError(reason("day_in_past", date=d))
             if not data.year_start <= d <= data.year_end:
-                raise UnclearError(f"{d} is outside the school year")
+                raise UnclearError(reason("day_outside_year", date=d))
         return sorted(set(items[0].days)), ""
     days: set[date] = set()
     notes: list[str] = []
@@ -35,12 +36,12 @@ def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: R
             recurs.append(i)
     if back:
         if spans or recurs or len(singles) + len(starts) != 1:
-            raise UnclearError("when does the absence start and end?")
+            raise UnclearError(reason("absence_bounds"))
         ret = (singles or starts)[0]
         back_day = ret.days[0] if ret.days else ret.lo
         assert back_day is not None
         if back_day <= today:
-            raise UnclearError("the return day is not after today")
+            raise UnclearError(reason("return_not_after_today"))
         spans = [Item("range", ret.start, lo=today, hi=back_day - timedelta(days=1))]
         notes.append(f"back on {back_day}: absent from {today} to {back_day - timedelta(days=1)}")
         singles, starts = [], []
@@ -49,7 +50,7 @@ def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: R
             hi = min(s.hi for s in spans if s.hi is not None)
             spans = [Item("range", starts[0].start, lo=max(st.lo for st in starts if st.lo is not None), hi=hi)]
         elif not recurs:
-            raise UnclearError("from when to when? no end given", "period")
+            raise UnclearError(reason("no_end_given"), "period")
     if recurs:
         weekdays = frozenset().union(*(r.weekdays for r in recurs))
         lo = max([today] + [s.lo for s in starts if s.lo is not None])
@@ -65,9 +66,9 @@ def booking_days(items: list[Item], excepts: list[Item], back: bool, resolver: R
     for single in singles:
         for d in single.days:
             if d < today:
-                raise UnclearError(f"{d} is in the past")
+                raise UnclearError(reason("day_in_past", date=d))
             if not data.year_start <= d <= data.year_end:
-                raise UnclearError(f"{d} is outside the school year")
+                raise UnclearError(reason("day_outside_year", date=d))
             days.add(d)
     for ex in excepts:
         removed = {d for d in days if d.weekday() in ex.weekdays or d in ex.days}

@@ -13,6 +13,7 @@ from nlu.analysis import Analysis
 from nlu.iban import find_iban, mask
 from nlu.model import Command, Interpretation, PendingCommand, Period, Question, Route
 from nlu.normalize import fold
+from nlu.reasons import reason
 from nlu.temporal import Item, Resolver, UnclearError
 
 _AMOUNT_CURRENCY = re.compile(
@@ -150,13 +151,13 @@ def document(a: Analysis, evidence: list[str], staff: bool) -> Interpretation:
     """A request for one of the canteen's documents (see DOCUMENT_KEYS), or for their list."""
     named = [key for key in DOCUMENT_KEYS if key in a.kind_set]
     if staff:
-        return result("document", "staff", evidence, "a document request mixed with another request")
+        return result("document", "staff", evidence, reason("document_mixed"))
     if _DELIVERS.search(a.folded):
-        return result("document", "staff", evidence, "documents sent to the canteen: a person should read them")
+        return result("document", "staff", evidence, reason("documents_sent"))
     if not named and "?" not in a.folded and not _ASKING_FOR.search(a.folded):
         if "thanks" in a.kind_set:  # "merci pour les documents"
             return result("thanks", "auto", evidence)
-        return result("document", "staff", evidence, "documents mentioned, not asked for: a person should read it")
+        return result("document", "staff", evidence, reason("documents_mentioned"))
     return result("document", "auto", evidence, document=named[0] if len(named) == 1 else None)
 
 
@@ -165,9 +166,9 @@ def refund(raw: str, evidence: list[str], mixed: bool) -> Interpretation:
     if note:
         evidence.append(note)
     if _NEW_DETAILS.search(fold(raw)):
-        return result("other", "staff", evidence, "new bank details for later: a person should record them")
+        return result("other", "staff", evidence, reason("new_bank_details"))
     if mixed:
-        return result("refund", "staff", evidence, "a refund mixed with another request")
+        return result("refund", "staff", evidence, reason("refund_mixed"))
     if iban is None:
         return result(
             "refund", "clarify", evidence, "a refund needs the IBAN of the account to pay to", question=Question("iban")

@@ -10,6 +10,7 @@ from functools import lru_cache
 from core.canteen import Closure
 from nlu.grammar import Span
 from nlu.normalize import Token, numeric_date
+from nlu.reasons import reason
 from nlu.schoolcal import CalendarData, calendar_data, easter
 
 __all__ = ["CalendarData", "Item", "Parts", "Resolver", "UnclearError", "calendar_data", "easter"]
@@ -128,9 +129,9 @@ class Resolver:
         elif p.weekday is not None:
             result = self._weekday(p.weekday, p.next, base, words)
         else:
-            raise UnclearError(f"no date in {words!r}")
+            raise UnclearError(reason("no_date_in", words=repr(words)))
         if p.weekday is not None and result.weekday() != p.weekday:
-            raise UnclearError(f"{words!r}: {result.isoformat()} is not that weekday")
+            raise UnclearError(reason("not_that_weekday", words=repr(words), date=result.isoformat()))
         return result
 
     def _day_month(self, day: int, month: int | None, year: int | None, base: date, words: str, *, past: bool) -> date:
@@ -146,18 +147,18 @@ class Resolver:
                     y, m = y - 1, 12
                 elif m == 13:
                     y, m = y + 1, 1
-            raise UnclearError(f"{words!r} is not a day of the month")
+            raise UnclearError(reason("not_day_of_month", words=repr(words)))
         if year is None:
             year = base.year
             if not 1 <= day <= _days_in(year, month):
-                raise UnclearError(f"{words!r} is not a date")
+                raise UnclearError(reason("not_a_date", words=repr(words)))
             candidate = date(year, month, day)
             if past and candidate > base:
                 year -= 1
             elif not past and candidate < base:
                 year += 1
         if not 1 <= day <= _days_in(year, month):
-            raise UnclearError(f"{words!r} is not a date")
+            raise UnclearError(reason("not_a_date", words=repr(words)))
         return date(year, month, day)
 
     def _weekday(self, weekday: int, nxt: bool, base: date | None, words: str) -> date:
@@ -168,12 +169,13 @@ class Resolver:
         if nxt:
             result = today + timedelta(days=ahead or 7)
             if result.isocalendar()[:2] == today.isocalendar()[:2]:
-                return self._ambiguous(f"{words!r}: this week's or next week's?", (result, result + timedelta(days=7)))
+                why = reason("this_or_next_week", words=repr(words))
+                return self._ambiguous(why, (result, result + timedelta(days=7)))
             return result
         if ahead == 0:
             if self.today_said:
                 return today
-            return self._ambiguous(f"{words!r} is today: today or next week?", (today, today + timedelta(days=7)))
+            return self._ambiguous(reason("today_or_next_week", words=repr(words)), (today, today + timedelta(days=7)))
         return today + timedelta(days=ahead)
 
     # closures and feasts ---------------------------------------------------------------------------
@@ -228,11 +230,11 @@ class Resolver:
             lo, hi = first.replace(day=1), first
             return Item("range", span.start, lo=lo, hi=hi, note=f"last month: {words!r} -> {lo} to {hi}")
         if kind == "past":
-            raise UnclearError(f"{words!r} is in the past")
+            raise UnclearError(reason("words_in_past", words=repr(words)))
         if kind == "noend":
-            raise UnclearError("no end given (until further notice)", "period")
+            raise UnclearError(reason("until_further_notice"), "period")
         if kind == "vague":
-            raise UnclearError("which days exactly? ('every other', 'in two weeks' give no date)")
+            raise UnclearError(reason("which_days_exactly"))
         if kind == "inweek" or kind == "weekrange":
             return self._in_week(toks, span.start, words, kind == "weekrange")
         if kind == "nextlist":
@@ -259,7 +261,7 @@ class Resolver:
         if kind == "holiday":
             closure = self.closure_for(toks)
             if closure is None:
-                raise UnclearError(f"{words!r}: no such holidays in the calendar")
+                raise UnclearError(reason("no_such_holidays", words=repr(words)))
             return Item("range", span.start, lo=closure.start, hi=closure.end, note=f"holidays: {closure.name}")
         if kind == "schoolyear":
             return Item("range", span.start, lo=self.today, hi=self.data.year_end, note="the whole school year")
@@ -269,7 +271,7 @@ class Resolver:
         if kind == "year":
             y = toks[0].val
             return Item("year", span.start, lo=date(y, 1, 1), hi=date(y, 12, 31), note=f"year {y}")
-        raise UnclearError(f"cannot read {words!r}")
+        raise UnclearError(reason("cannot_read", words=repr(words)))
 
     def _split(self, toks: list[Token]) -> tuple[list[Token], list[Token]]:
         seen_value = False
@@ -278,7 +280,7 @@ class Resolver:
                 seen_value = True
             elif seen_value and t.sym in "aUe":
                 return toks[:i], toks[i + 1 :]
-        raise UnclearError("unreadable range")
+        raise UnclearError(reason("unreadable_range"))
 
     def _range(self, toks: list[Token], words: str) -> tuple[date, date]:
         first, second = self._split(toks)
@@ -290,17 +292,17 @@ class Resolver:
             hi = self.day_of(second)
             lo = date(hi.year, hi.month, 1)
             if p1.day > _days_in(hi.year, hi.month):
-                raise UnclearError(f"{words!r} is not a date")
+                raise UnclearError(reason("not_a_date", words=repr(words)))
             lo = lo.replace(day=p1.day)
             if lo > hi:
-                raise UnclearError(f"{words!r}: the range ends before it starts")
+                raise UnclearError(reason("range_ends_before_start", words=repr(words)))
         else:
             lo = self.day_of(first)
             hi = self.day_of(
                 second, base=lo, month=p1.month if p2.month is None else None, year=p1.year if p2.year is None else None
             )
         if hi < lo:
-            raise UnclearError(f"{words!r}: the range ends before it starts")
+            raise UnclearError(reason("range_ends_before_start", words=repr(words)))
         return lo, hi
 
     def _in_week(self, toks: list[Token], start: int, words: str, is_range: bool) -> Item:
@@ -310,10 +312,10 @@ class Resolver:
             monday += timedelta(days=7)
         days = [monday + timedelta(days=t.val) for t in toks if t.sym == "W"]
         if any(d < self.today for d in days):
-            raise UnclearError(f"{words!r}: that day of this week is past")
+            raise UnclearError(reason("weekday_past", words=repr(words)))
         if is_range:
             if days[-1] < days[0]:
-                raise UnclearError(f"{words!r}: the range ends before it starts")
+                raise UnclearError(reason("range_ends_before_start", words=repr(words)))
             return Item("range", start, lo=days[0], hi=days[-1], note=f"range: {words!r} -> {days[0]} to {days[-1]}")
         return Item("day", start, days, note=f"dates: {words!r} -> {', '.join(map(str, days))}")
 
@@ -333,11 +335,11 @@ class Resolver:
     def _until(self, toks: list[Token], words: str) -> date:
         syms = "".join(t.sym for t in toks if t.sym not in "LIoF")
         if not syms:
-            raise UnclearError(f"{words!r}: until when?")
+            raise UnclearError(reason("until_when", words=repr(words)))
         if syms[0] in "HX":
             closure = self.closure_for(toks) if "X" in syms or "M" in syms else self.next_holidays()
             if closure is None:
-                raise UnclearError(f"{words!r}: no such holidays in the calendar")
+                raise UnclearError(reason("no_such_holidays", words=repr(words)))
             return closure.start - timedelta(days=1)
         if syms[0] == "G":
             return self.data.year_end
@@ -352,9 +354,9 @@ class Resolver:
                 return self.today.replace(day=_days_in(self.today.year, self.today.month))
             if rest == "G":
                 return self.data.year_end
-            raise UnclearError(f"{words!r}: the end of which period?")
+            raise UnclearError(reason("end_of_which_period", words=repr(words)))
         if syms == "M" or syms == "MY":
-            raise UnclearError(f"{words!r}: up to or through that month?")
+            raise UnclearError(reason("up_to_or_through_month", words=repr(words)))
         return self.day_of(toks, base=None)
 
     def _start(self, toks: list[Token], words: str) -> date:
@@ -365,7 +367,7 @@ class Resolver:
         if syms[:1] in ("H", "X"):
             closure = self.closure_for(toks) if "X" in syms or "M" in syms else self.current_holidays()
             if closure is None:
-                raise UnclearError(f"{words!r}: no such holidays in the calendar")
+                raise UnclearError(reason("no_such_holidays", words=repr(words)))
             return closure.end + timedelta(days=1)
         if syms and syms[0] == "M" and "N" not in syms and "n" not in syms:
             return max(self._month(toks, words)[0], self.today)

@@ -57,6 +57,7 @@ class ItemCard:
     """One staff item as the inbox shows it."""
 
     view: StaffView
+    reason: str  # why a person must handle it, in the staff's language
     own_text: str
     folded: bool  # quoted parts or a signature were folded away from `own_text`
     decisions: Sequence[Decision]
@@ -79,11 +80,12 @@ def card(view: StaffView, language: str, canteens: Mapping[str, Canteen] | None 
     text = view.message.message.text
     own, notes = strip_quotes(text)
     hits: Sequence[RuleHit] = view.message.hits
-    decisions = [Decision(h.rule, h.matched, _rule_text(h.rule, language), h.note) for h in hits]
+    decisions = [Decision(h.rule, h.matched, _rule_text(h.rule, language), i18n.say(h.note, language)) for h in hits]
     suggestion = [command | {"day": _day(command.get("date"))} for command in view.suggestion]
     zone = canteen_of(view.household, canteens).timezone if canteens else None
     folded = bool(notes) and own.strip() != text.strip()
-    return ItemCard(view, own or text, folded, decisions, suggestion, zone)
+    reason = i18n.say(view.item.reason, language)
+    return ItemCard(view, reason, own or text, folded, decisions, suggestion, zone)
 
 
 def _day(value: object) -> date | None:

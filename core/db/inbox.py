@@ -12,6 +12,7 @@ from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upser
 from core.db.pipeline_tables import inbound_messages as t
 from core.db.rows import TransactionCache, value_binds
 from core.db.statements import json_param, run
+from core.keyed import keyed_text
 from core.messages import InboundMessage, MessageStatus, RuleHit, StoredMessage
 
 # The oldest pending message nobody else holds: FOR UPDATE SKIP LOCKED on PostgreSQL (a concurrent claimer
@@ -60,7 +61,10 @@ def inbound_values(message: InboundMessage) -> dict[str, Any]:
 
 
 def hits_of(value: Sequence[Mapping[str, Any]]) -> tuple[RuleHit, ...]:
-    return tuple(RuleHit(hit["rule"], bool(hit["matched"]), hit.get("note", "")) for hit in value)
+    return tuple(
+        RuleHit(hit["rule"], bool(hit["matched"]), keyed_text(hit.get("note", ""), hit.get("key"), hit.get("params")))
+        for hit in value
+    )
 
 
 def stored_message(row: Sequence[Any]) -> StoredMessage:

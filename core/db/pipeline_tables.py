@@ -139,6 +139,8 @@ staff_items = Table(
     Column("resolved_by", String(100), nullable=True),
     Column("resolved_at", UtcDateTime, nullable=True),
     Column("resolution", Text, nullable=True),
+    # The reason's catalog key and parameters ({"key": …, "params": {…}}), so staff read it in their language (0009)
+    Column("reason_catalog", JSON(none_as_null=True), nullable=True),
     CheckConstraint(_in("status", STAFF_STATUSES), name="status"),
     Index("ix_staff_items_status_thread_key", "status", "thread_key"),
 )

@@ -14,6 +14,7 @@ from core.db.pipeline_rows import ConnectionGetter, aware_utc, maybe_utc, upsert
 from core.db.pipeline_tables import staff_item_messages as m
 from core.db.pipeline_tables import staff_items as t
 from core.db.statements import run
+from core.keyed import Keyed, keyed_text
 from core.messages import StaffItem, StaffItemStatus
 
 # The newest open item on one of the thread keys (an expanding IN list) whose hold has not ended.
@@ -53,10 +54,11 @@ def attached_to(connection: Connection, item_id: int) -> list[int]:
 
 def staff_item(row: Sequence[Any], attached: Sequence[int]) -> StaffItem:
     """A staff item from the columns of `select(staff_items)` (table order)."""
-    id_, inbound_id, reason, opened_at, thread_key, hold_until, status, resolved_by, resolved_at, resolution = row
+    id_, inbound_id, reason, opened_at, thread_key, hold_until, status, resolved_by, resolved_at, resolution = row[:10]
+    catalog = row[10] or {}
     return StaffItem(
         inbound_id=inbound_id,
-        reason=reason,
+        reason=keyed_text(reason, catalog.get("key"), catalog.get("params")),
         opened_at=aware_utc(opened_at),
         thread_key=thread_key,
         hold_until=maybe_utc(hold_until),
@@ -86,6 +88,7 @@ class SqlStaffRepository:
             "resolved_by": item.resolved_by,
             "resolved_at": maybe_utc(item.resolved_at),
             "resolution": item.resolution,
+            "reason_catalog": item.reason.to_json() if isinstance(item.reason, Keyed) else None,
         }
         item_id = self._c().execute(t.insert().values(values).returning(t.c.id)).scalar_one()
         for inbound_id in item.attached:

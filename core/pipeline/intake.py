@@ -13,6 +13,7 @@ from core.pipeline import actions
 from core.pipeline.answers import ANSWERS
 from core.pipeline.config import PipelineConfig
 from core.pipeline.context import IntakeContext
+from core.pipeline.notes import routing_note
 from core.pipeline.rules import (
     BOOKING_INTENTS,
     AnswersQuestion,
@@ -50,11 +51,11 @@ def answer_question(ctx: IntakeContext, note: str) -> MessageStatus | None:
     if reading.route == "auto" or (reading.intent not in BOOKING_INTENTS and reading.understood):
         # A clear request, or a matter of its own for staff: the question lapses, the message is new.
         ctx.uow.conversations.close_question(question.id)
-        ctx.record("answers_question", False, "not an answer: a new message")
+        ctx.record("answers_question", False, routing_note("not_an_answer"))
         return None
     ctx.uow.conversations.close_question(question.id)
     if question.questions_asked >= ctx.config.max_questions:
-        why = f"no usable answer after {question.questions_asked} questions"
+        why = routing_note("question_limit", count=question.questions_asked)
         ctx.record("question_limit", True, why)
         return actions.to_staff(ctx, why)
     repeated = replace(
@@ -139,14 +140,14 @@ def rule_descriptions() -> dict[str, str]:
 def route(ctx: IntakeContext) -> MessageStatus:
     """Run the chain; every rule consulted is recorded as a hit or a miss."""
     for rule, action in CHAIN:
-        note = rule.check(ctx)
-        ctx.record(rule.name, note is not None, note or "")
-        if note is None:
+        found = rule.check(ctx)
+        ctx.record(rule.name, found is not None, found or "")
+        if found is None:
             continue
-        status = action(ctx, note)
+        status = action(ctx, found)
         if status is not None:
             return status
-    return actions.to_staff(ctx, "no rule decided")
+    return actions.to_staff(ctx, routing_note("no_rule"))
 
 
 def process(

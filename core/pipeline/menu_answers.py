@@ -14,6 +14,7 @@ from core.menus import week_of
 from core.messages import Attachment, Channel, MessageStatus, OutgoingMessage
 from core.pipeline.actions import to_staff
 from core.pipeline.context import IntakeContext
+from core.pipeline.notes import routing_note
 from core.replies import Reply
 
 # Before this local time a question without a day is about today's menu, after it about the next service day.
@@ -71,7 +72,7 @@ def answer_document(ctx: IntakeContext) -> MessageStatus:
     wanted = ctx.interpretation.document
     available = ctx.uow.documents.list(ctx.canteen.id)
     if not available:
-        return to_staff(ctx, f"document {wanted or '(unspecified)'} asked: no document online")
+        return to_staff(ctx, routing_note("no_document", document=wanted or "-"))
     listed = find_document(available, wanted)
     document = ctx.uow.documents.get(listed.id) if listed is not None and listed.id is not None else None
     audience = ctx.audience

@@ -16,6 +16,7 @@ from core import i18n
 from core.messages import Attachment, Channel, MessageStatus, OutgoingMessage
 from core.pipeline.actions import to_staff
 from core.pipeline.context import IntakeContext
+from core.pipeline.notes import routing_note
 
 if TYPE_CHECKING:  # the PDF libraries load on the first money question, not with every worker
     from statements.ledger_report import Statement
@@ -82,7 +83,7 @@ def answer_topup(ctx: IntakeContext) -> MessageStatus:
     try:
         details = top_up(ctx.canteen, registered.household_id, registered.household.name, _amount(ctx))
     except TopUpError as error:
-        return to_staff(ctx, f"top-up asked: {error}")
+        return to_staff(ctx, routing_note("topup_failed", error=error))
     pdf = Attachment(i18n.message(language, "topup.filename"), PDF, qrbill_pdf(details, language))
     text = _topup_text(details, language, ctx.canteen.currency)
     if ctx.channel == Channel.EMAIL:

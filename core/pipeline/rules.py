@@ -7,6 +7,7 @@ from typing import Protocol
 from core.messages import Signal
 from core.pipeline.answers import ANSWERS
 from core.pipeline.context import IntakeContext
+from core.pipeline.notes import routing_note
 from core.pipeline.undo import is_undo_request
 
 BOOKING_INTENTS = frozenset({"cancel", "reserve", "booking"})
@@ -46,7 +47,9 @@ class UnknownSender:
     description = "The address, number or chat belongs to no registered guardian."
 
     def check(self, ctx: IntakeContext) -> str | None:
-        return None if ctx.household is not None else f"no guardian with {ctx.channel} {ctx.sender}"
+        if ctx.household is not None:
+            return None
+        return routing_note("unknown_sender", channel=ctx.channel, sender=ctx.sender)
 
 
 class Unauthenticated:
@@ -67,7 +70,7 @@ class Unreadable:
         message = ctx.stored.message
         if Signal.MALFORMED not in message.signals:
             return None
-        return message.signal_notes.get(Signal.MALFORMED, "malformed message")
+        return message.signal_notes.get(Signal.MALFORMED) or routing_note("malformed")
 
 
 class RateLimited:
@@ -79,7 +82,8 @@ class RateLimited:
         count = ctx.uow.inbox.count_from(ctx.channel, ctx.sender, ctx.now - config.rate_window)
         if count <= config.rate_limit:
             return None
-        return f"{count} messages in {config.rate_window} (limit {config.rate_limit})"
+        minutes = round(config.rate_window.total_seconds() / 60)
+        return routing_note("rate_limited", count=count, minutes=minutes, limit=config.rate_limit)
 
 
 class UndoRequest:
@@ -87,7 +91,7 @@ class UndoRequest:
     description = "The sender asks to undo their last request (ANNULER, UNDO, ZURUECK…)."
 
     def check(self, ctx: IntakeContext) -> str | None:
-        return "undo keyword" if is_undo_request(ctx.stored.message.text) else None
+        return routing_note("undo_keyword") if is_undo_request(ctx.stored.message.text) else None
 
 
 class CorrectsLastRequest:
@@ -99,7 +103,8 @@ class CorrectsLastRequest:
         last = ctx.last_applied
         if corrected is None or last is None:
             return None
-        return f"message {last.inbound_id}: {last.commands[0]['day']} → {corrected[0]['date']}"
+        old, new = last.commands[0]["day"], corrected[0]["date"]
+        return routing_note("correction", message=last.inbound_id, old=old, new=new)
 
 
 class AnswersQuestion:
@@ -110,7 +115,7 @@ class AnswersQuestion:
         question = ctx.open_question
         if question is None:
             return None
-        return f"open question ({question.kind}) from message {question.inbound_id}"
+        return routing_note("open_question", kind=question.kind, message=question.inbound_id)
 
 
 class HeldByStaff:
@@ -124,7 +129,7 @@ class HeldByStaff:
         reading = ctx.interpretation
         if reading.route == "auto" and reading.intent in AUTOMATED_INTENTS - {"thanks"}:
             return None  # an independent, clear request is still handled by the machine
-        return f"staff item {item.id} holds this conversation"
+        return routing_note("held", item=item.id)
 
 
 class NeedsPerson:
@@ -134,9 +139,9 @@ class NeedsPerson:
     def check(self, ctx: IntakeContext) -> str | None:
         reading = ctx.interpretation
         if reading.route == "staff":
-            return reading.reason or f"{reading.intent}: a person must read it"
+            return reading.reason or routing_note("person_must_read", intent=reading.intent)
         if reading.route == "auto" and reading.intent not in AUTOMATED_INTENTS:
-            return f"intent {reading.intent} is handled by staff until automated"
+            return routing_note("not_automated", intent=reading.intent)
         return None
 
 
@@ -146,7 +151,7 @@ class NeedsClarification:
 
     def check(self, ctx: IntakeContext) -> str | None:
         reading = ctx.interpretation
-        return (reading.reason or "clarify") if reading.route == "clarify" else None
+        return (reading.reason or routing_note("clarify")) if reading.route == "clarify" else None
 
 
 class Understood:

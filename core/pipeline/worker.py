@@ -13,6 +13,7 @@ from core.clock import Clock
 from core.messages import InboundMessage, MessageStatus, RuleHit, StaffItem
 from core.pipeline.config import PipelineConfig
 from core.pipeline.intake import process
+from core.pipeline.notes import routing_note
 from core.pipeline.wakeup import LOCAL_BELL
 from core.replies import ReplyComposer
 from core.unit_of_work import AbstractUnitOfWork
@@ -88,10 +89,10 @@ class Worker:
             stored = uow.inbox.get(message_id)
             if stored is None or stored.status is not MessageStatus.PENDING:
                 return
-            note = f"system error: {error}"
-            uow.inbox.finish(message_id, MessageStatus.STAFF, [RuleHit("system_error", True, note)], now)
+            why = routing_note("system_error", error=error)
+            uow.inbox.finish(message_id, MessageStatus.STAFF, [RuleHit("system_error", True, why)], now)
             key = f"{stored.message.channel}:{stored.message.sender}"
-            uow.staff.open(StaffItem(inbound_id=message_id, reason=note, opened_at=now, thread_key=key))
+            uow.staff.open(StaffItem(inbound_id=message_id, reason=why, opened_at=now, thread_key=key))
             uow.commit()
 
     def drain(self, limit: int | None = None) -> int:

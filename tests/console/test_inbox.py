@@ -233,3 +233,20 @@ def test_follow_ups_are_shown_with_their_item(console: Console) -> None:
     page = console.client.get(f"/console/inbox/{item}").text
     assert "Messages suivants de la conversation" in page
     assert "elle est bleue avec son nom dessus" in page
+
+
+def test_why_a_message_came_to_staff_is_said_in_the_staffs_language(console: Console) -> None:
+    item = console.flagged(MIXED)
+    with console.road.uow_factory() as uow:
+        stored = uow.staff.get(item)
+    assert stored is not None
+    assert stored.reason == "a booking mixed with a question a person must handle"  # English where it is stored
+    console.login()
+    french = console.client.get(f"/console/inbox/{item}").text
+    assert "une réservation mélangée à une question qu&#39;une personne doit traiter" in french
+    assert "a booking mixed with a question" not in french
+    console.client.cookies.set("console_lang", "de")
+    for path in ("/console/inbox", f"/console/inbox/{item}"):
+        german = console.client.get(path).text
+        assert "eine Buchung mit einer Frage vermischt, die ein Mensch bearbeiten muss" in german
+        assert "a booking mixed with a question" not in german
