@@ -44,7 +44,7 @@ def sheet_csv(sheet: DaySheet, language: str) -> str:
                 line.household.name,
                 i18n.message(language, f"meal.{line.meal.value}"),
                 line.allergy_note,
-                "; ".join(sheet.warnings_for(line.child)),
+                "; ".join(i18n.say(warning, language) for warning in sheet.warnings_for(line.child)),
             ]
         )
     return buffer.getvalue()

@@ -45,7 +45,8 @@ def sheet_email(sheet: DaySheet, canteen: Canteen, language: str) -> tuple[str, 
     if noted:
         lines += ["", i18n.message(language, "pages.kitchen.notes")]
         for line in noted:
-            notes = "; ".join([n for n in (line.allergy_note, *sheet.warnings_for(line.child)) if n])
+            warnings = [i18n.say(warning, language) for warning in sheet.warnings_for(line.child)]
+            notes = "; ".join([n for n in (line.allergy_note, *warnings) if n])
             meal_name = i18n.message(language, f"meal.{line.meal.value}")
             lines.append(
                 i18n.message(

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from core import i18n
 from core.calendar import ServiceCalendar
 from core.canteen import Canteen
+from core.keyed import Keyed
 from core.menus import MenuDay, allergy_warnings, copy_week, week_of
 from core.unit_of_work import AbstractUnitOfWork
 
@@ -68,9 +69,8 @@ def day_sheet_warnings(
     uow_factory: Callable[[], AbstractUnitOfWork], canteen: Canteen, day: date
 ) -> dict[int, list[str]]:
     """For the kitchen's day sheet (a core.day_sheet warning source): per booked child with an allergy note,
-    the allergens its note names in the dishes of the booked meal type ("arachides: Poulet satay"), in the
-    canteen's first language."""
-    language = canteen.default_language
+    the allergens its note names in the dishes of the booked meal type ("peanuts: Poulet satay"): English texts
+    keyed for the reader's language (`core.i18n.say`: "arachides: Poulet satay")."""
     warned: dict[int, list[str]] = {}
     with uow_factory() as uow:
         menu = uow.menus.get_day(canteen.id, day)
@@ -81,6 +81,7 @@ def day_sheet_warnings(
             if child.id is None or child.id not in booked or not child.allergy_note.strip():
                 continue
             for warning in allergy_warnings(child.allergy_note, menu, booked[child.id]):
-                allergen = i18n.message(language, f"menus.allergen.{warning.allergen.value}")
-                warned.setdefault(child.id, []).append(f"{allergen}: {warning.dish}")
+                key = f"menus.warning.{warning.allergen.value}"
+                text = Keyed(i18n.message("en", key, dish=warning.dish), key, {"dish": warning.dish})
+                warned.setdefault(child.id, []).append(text)
     return warned

@@ -92,6 +92,7 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
         "lang": language,
         "languages": i18n.LANGUAGES,
         "t": translator(language),
+        "say": lambda text: i18n.say(text, language),  # a keyed reason or warning in the page's language
         "staff": staff,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "nav": [entry for entry in nav if _visible(entry, staff, demo)],

@@ -151,6 +151,11 @@ def test_issue_9_acceptance(
     assert send(CLAIRE_SMS, "Arielle mange mardi 1er décembre") is MessageStatus.DONE
     assert chats.sent[-1].text.endswith("Attention Arielle: arachides au menu ma 1.12 (Poulet satay).")
     assert "arachides: Poulet satay" in pages.client.get("/console/day", params={"date": "2026-12-01"}).text
+    pages.client.cookies.set("console_lang", "de")  # staff who read German get the warning in German
+    assert "Erdnüsse: Poulet satay" in pages.client.get("/console/day", params={"date": "2026-12-01"}).text
+    csv_text = pages.client.get("/console/day.csv", params={"date": "2026-12-01"}).text
+    assert "Erdnüsse: Poulet satay" in csv_text
+    pages.client.cookies.delete("console_lang")
 
     # The rules asked by email come back attached, through the SMTP server.
     asked = send(

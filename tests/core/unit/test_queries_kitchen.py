@@ -11,6 +11,7 @@ from core import day_sheet
 from core.agenda import Change, change_meal
 from core.canteen import Canteen, parse_canteen
 from core.commands import ReserveMeal
+from core.keyed import Keyed
 from core.kitchen_sheet import KitchenSheetJob, due_day, kitchen_address
 from core.messages import OutgoingMessage
 from core.services import apply_commands
@@ -95,3 +96,14 @@ def test_registered_warning_sources_reach_the_mail(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(day_sheet, "WARNING_SOURCES", [lambda *_: {tom: ["sésame"]}])
     assert KitchenSheetJob(lambda: uow, canteens).run(zurich(2026, 11, 2, 9, 0)) == ["montval"]
     assert "- Tom (Dupont, menu spécial) : peanuts; sésame" in outbox(uow)[0].text
+
+
+def test_a_keyed_warning_reaches_the_mail_in_the_canteens_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    canteens = {"montval": with_kitchen()}
+    uow, family = seeded(Decimal("50"))
+    tom = child_id(family, "Tom")
+    apply_commands([ReserveMeal(tom, MON, SRC)], uow, canteens, zurich(2026, 10, 26))
+    warning = Keyed("sesame: Houmous", "menus.warning.sesame", {"dish": "Houmous"})  # as the menus store it
+    monkeypatch.setattr(day_sheet, "WARNING_SOURCES", [lambda *_: {tom: [warning]}])
+    assert KitchenSheetJob(lambda: uow, canteens).run(zurich(2026, 11, 2, 9, 0)) == ["montval"]
+    assert "- Tom (Dupont, menu spécial) : peanuts; sésame: Houmous" in outbox(uow)[0].text
