@@ -15,7 +15,7 @@ from core import i18n, ledger
 from core.canteen import Canteen
 from core.messages import Channel, OutgoingMessage
 from core.model import DomainError, Household, LedgerEntry, PaymentMethod, Source
-from core.payments import BankPayment, BankPaymentStatus
+from core.payments import BankPayment, BankPaymentStatus, OnlinePayment, OnlinePaymentStatus, checkout_reference
 from core.pipeline.addressing import audience_for, canteen_of, reply_to
 from core.refunds import (
     IbanProblem,
@@ -99,6 +99,46 @@ def assign_bank_payment(
     if canteens:
         notify_top_up(uow, household_id, payment.amount, now, canteens)
     return resolved
+
+
+def assign_online_payment(
+    uow: AbstractUnitOfWork,
+    payment_id: int,
+    household_id: int,
+    staff_user: str,
+    now: datetime,
+    currency: str,
+    canteens: Mapping[str, Canteen] | None = None,
+) -> OnlinePayment:
+    """Credit an unmatched online payment to the household a person recognised (told when `canteens` are given).
+
+    Refused: a payment already credited, an amount of nothing, or a currency other than the ledger's.
+    """
+    payment = uow.money.online_payment(payment_id)
+    if payment is None:
+        raise MoneyError(f"online payment {payment_id} does not exist")
+    if payment.status is not OnlinePaymentStatus.UNMATCHED:
+        raise MoneyError(f"online payment {payment_id} is already {payment.status}")
+    if payment.amount <= 0 or payment.currency != currency:
+        raise MoneyError(
+            f"online payment {payment_id} is {payment.amount} {payment.currency}: nothing to credit in {currency}"
+        )
+    if uow.households.get(household_id) is None:
+        raise MoneyError(f"household {household_id} does not exist")
+    uow.lock_household(household_id)
+    source = Source("online", message_id=payment.event_id, staff_user=staff_user)
+    reference = checkout_reference(payment.provider, payment.session_id)
+    memo = f"{payment.provider} checkout {payment.session_id}"
+    entry = book_top_up(uow, household_id, payment.amount, PaymentMethod.ONLINE, now, source, reference, memo)
+    if entry is None:
+        raise MoneyError(f"checkout {payment.session_id} is already booked on the ledger")
+    credited = replace(
+        payment, status=OnlinePaymentStatus.CREDITED, household_id=household_id, ledger_entry_id=entry.id
+    )
+    uow.money.update_online_payment(credited)
+    if canteens:
+        notify_top_up(uow, household_id, payment.amount, now, canteens)
+    return credited
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,11 @@ class OnlinePaymentStatus(StrEnum):
     UNMATCHED = "unmatched"  # paid, but no known household in its metadata: waits for staff
 
 
+def checkout_reference(provider: str, checkout_id: str) -> str:
+    """The ledger reference of an online checkout: one credit per checkout, however many events confirm it."""
+    return f"{provider}:{checkout_id}"
+
+
 @dataclass(frozen=True)
 class OnlinePayment:
     """A confirmed payment event of an online provider (card, TWINT), recorded once per event id."""

@@ -313,6 +313,12 @@ class MoneyRepository(Protocol):
 
     def online_payments(self, provider: str | None = None) -> Sequence[OnlinePayment]: ...
 
+    def online_payment(self, payment_id: int) -> OnlinePayment | None: ...
+
+    def update_online_payment(self, payment: OnlinePayment) -> None:
+        """Save the status, household and ledger entry of a stored event (an unmatched one a person assigned)."""
+        ...
+
 
 @dataclass(frozen=True)
 class ConversationState:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from core.canteen import Canteen
 from core.model import PaymentMethod, Source
 from core.money_services import book_top_up, notify_top_up
-from core.payments import OnlinePayment, OnlinePaymentStatus
+from core.payments import OnlinePayment, OnlinePaymentStatus, checkout_reference
 from core.settings import PaymentSettings
 from core.unit_of_work import AbstractUnitOfWork
 
@@ -175,7 +175,7 @@ def credit_online_payment(
             PaymentMethod.ONLINE,
             now,
             Source("online", message_id=payment.event_id),
-            reference=f"{payment.provider}:{payment.checkout_id}",
+            reference=checkout_reference(payment.provider, payment.checkout_id),
             memo=f"{payment.provider} checkout {payment.checkout_id}",
         )
         status = OnlinePaymentStatus.CREDITED if entry is not None else OnlinePaymentStatus.DUPLICATE

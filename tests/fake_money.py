@@ -77,3 +77,11 @@ class FakeMoneyRepository:
 
     def online_payments(self, provider: str | None = None) -> Sequence[OnlinePayment]:
         return [p for _, p in sorted(self._state().online.items()) if provider is None or p.provider == provider]
+
+    def online_payment(self, payment_id: int) -> OnlinePayment | None:
+        return self._state().online.get(payment_id)
+
+    def update_online_payment(self, payment: OnlinePayment) -> None:
+        if payment.id not in self._state().online:
+            raise KeyError(f"online payment {payment.id} is not stored")
+        self._state().online[payment.id] = payment

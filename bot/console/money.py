@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -21,15 +22,17 @@ from core.money_services import (
     MoneyError,
     approve_refund,
     assign_bank_payment,
+    assign_online_payment,
     record_cash,
     refund_requested_text,
     refuse_refund,
     request_refund,
 )
-from core.payments import BankPaymentStatus
+from core.payments import BankPaymentStatus, OnlinePaymentStatus
 from core.pipeline.addressing import canteen_of
 from core.refunds import RefundStatus, format_iban
 from core.rules import amount_problem
+from core.unit_of_work import AbstractUnitOfWork
 from statements.bank_import import ImportReport, canteen_resolver, import_bank_file
 from statements.camt import CamtError
 from statements.pain001 import Debtor, PainError
@@ -304,6 +307,7 @@ def _bank_page(
 ) -> Response:
     with deps.uow_factory() as uow:
         unmatched = list(uow.money.bank_payments(BankPaymentStatus.UNMATCHED))
+        online = [p for p in uow.money.online_payments() if p.status is OnlinePaymentStatus.UNMATCHED]
         families = sorted(uow.households.list(), key=lambda h: h.name.casefold())
     return render(
         request,
@@ -311,6 +315,7 @@ def _bank_page(
         status_code=status_code,
         tab="bank",
         unmatched=unmatched,
+        online=online,
         families=families,
         currency=_currency(deps),
         error=error,
@@ -330,16 +335,37 @@ def bank_assign(
     request: Request, staff: Staff, deps: Deps, payment_id: int, household_id: Annotated[int, Form()]
 ) -> Response:
     """Book an unmatched credit for the family a person recognised."""
-    problem: str | None = None
+
+    def assign(uow: AbstractUnitOfWork) -> object:
+        return assign_bank_payment(uow, payment_id, household_id, staff.username, deps.clock.now(), deps.canteens)
+
+    return _assigned(request, deps, assign)
+
+
+@router.post("/money/online/{payment_id}/assign", response_class=HTMLResponse)
+def online_assign(
+    request: Request, staff: Staff, deps: Deps, payment_id: int, household_id: Annotated[int, Form()]
+) -> Response:
+    """Credit an online payment that reached no family to the family a person recognised."""
+
+    def assign(uow: AbstractUnitOfWork) -> object:
+        now = deps.clock.now()
+        return assign_online_payment(uow, payment_id, household_id, staff.username, now, _currency(deps), deps.canteens)
+
+    return _assigned(request, deps, assign)
+
+
+def _assigned(request: Request, deps: WebDeps, assign: Callable[[AbstractUnitOfWork], object]) -> Response:
+    """Run one assignment in its own transaction: back to the bank page, or the refusal on it (409)."""
     with deps.uow_factory() as uow:
         try:
-            assign_bank_payment(uow, payment_id, household_id, staff.username, deps.clock.now(), deps.canteens)
+            assign(uow)
             uow.commit()
         except MoneyError as error:
             problem = str(error)
-    if problem is not None:
-        return _bank_page(request, deps, 409, _t(request, "error.refused_action", detail=problem))
-    return RedirectResponse(f"{MONEY}/bank?done=assigned", status_code=303)
+        else:
+            return RedirectResponse(f"{MONEY}/bank?done=assigned", status_code=303)
+    return _bank_page(request, deps, 409, _t(request, "error.refused_action", detail=problem))
 
 
 @router.post("/money/bank/import", response_class=HTMLResponse)

@@ -195,3 +195,17 @@ class SqlMoneyRepository:
         if provider is not None:
             query = query.where(online_payments.c.provider == provider)
         return [_online(row) for row in self._c().execute(query)]
+
+    def online_payment(self, payment_id: int) -> OnlinePayment | None:
+        row = self._c().execute(select(online_payments).where(online_payments.c.id == payment_id)).first()
+        return _online(row) if row is not None else None
+
+    def update_online_payment(self, payment: OnlinePayment) -> None:
+        if payment.id is None:
+            raise KeyError("only a stored online payment can be updated")
+        values = {
+            "status": OnlinePaymentStatus(payment.status).value,
+            "household_id": payment.household_id,
+            "ledger_entry_id": payment.ledger_entry_id,
+        }
+        self._c().execute(update(online_payments).where(online_payments.c.id == payment.id).values(values))

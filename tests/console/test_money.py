@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from bot.console.auth import SESSION_COOKIE
 from bot.web import WebDeps, create_app
 from core.money_services import request_refund
-from core.payments import BankPaymentStatus
+from core.payments import BankPaymentStatus, OnlinePaymentStatus
 from core.refunds import RefundStatus
 from core.settings import PaymentSettings
 from core.staff_login import add_account, log_in
@@ -250,3 +250,50 @@ def test_a_request_older_than_15_days_is_shown_late(pages: PagesClient) -> None:
         uow.commit()
     assert late.request is not None
     assert "en retard" in pages.client.get("/console/money/refunds").text
+
+
+def _online_payment(pages: PagesClient, event: str, amount: str, currency: str = "CHF") -> int:
+    """An online payment whose checkout named no known family, recorded as the webhook records it."""
+    from statements.payments import ConfirmedPayment, credit_online_payment
+
+    paid = ConfirmedPayment("stripe", event, f"cs_{event}", None, Decimal(amount), currency)
+    with pages.uow_factory() as uow:
+        stored = credit_online_payment(uow, paid, pages.clock.now(), "CHF", pages.canteens)
+        uow.commit()
+    assert stored is not None
+    assert stored.status is OnlinePaymentStatus.UNMATCHED
+    assert stored.id is not None
+    return stored.id
+
+
+def test_an_online_payment_that_reached_no_family_is_assigned_at_the_console(pages: PagesClient) -> None:
+    paid = _online_payment(pages, "evt_1", "40.00")
+    foreign = _online_payment(pages, "evt_2", "25.00", "EUR")
+    page = pages.client.get("/console/money/bank").text
+    assert "Paiements en ligne sans famille" in page
+    assert "stripe cs_evt_1" in page
+    token = pages.csrf("/console/money/bank")
+    martin = _id(pages, "Martin")
+    before = _balance(pages, "Martin")
+    assigned = pages.client.post(
+        f"/console/money/online/{paid}/assign", data={"csrf_token": token, "household_id": str(martin)}
+    )
+    assert "Paiement attribué et comptabilisé" in assigned.text
+    assert "stripe cs_evt_1" not in assigned.text  # no longer waiting
+    assert _balance(pages, "Martin") == before + Decimal("40.00")
+    with pages.uow_factory() as uow:
+        credited = uow.money.online_payment(paid)
+        [notice] = uow.outbox.claim_due(pages.clock.now(), 10)
+        entry = uow.ledger.get(credited.ledger_entry_id) if credited and credited.ledger_entry_id else None
+    assert credited is not None
+    assert (credited.status, credited.household_id) == (OnlinePaymentStatus.CREDITED, martin)
+    assert entry is not None
+    assert entry.source.staff_user == "alice"
+    assert notice.recipient == "sophie.martin@example.ch"
+    assert "40,00 CHF" in notice.text
+    for payment_id in (paid, foreign):  # already credited; a currency the ledger does not keep
+        refused = pages.client.post(
+            f"/console/money/online/{payment_id}/assign", data={"csrf_token": token, "household_id": str(martin)}
+        )
+        assert refused.status_code == 409
+    assert _balance(pages, "Martin") == before + Decimal("40.00")

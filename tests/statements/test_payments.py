@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from core.model import EntryKind, PaymentMethod
+from core.money_services import MoneyError, assign_online_payment
 from core.payments import OnlinePaymentStatus
 from core.unit_of_work import AbstractUnitOfWork
 from statements.payments import (
@@ -176,3 +177,42 @@ def test_two_deliveries_of_the_same_event_at_once_credit_once(
     assert sorted(outcomes) == ["credited", "replayed"]
     with uow_factory() as uow:
         assert uow.ledger.balance(household.id) == Decimal("40.00")
+
+
+@pytest.mark.parametrize(
+    ("payment", "assignable"),
+    [
+        (ConfirmedPayment("stripe", "evt_9", "cs_9", 999, Decimal("5"), "CHF"), True),  # a person knows the family
+        (ConfirmedPayment("stripe", "evt_9", "cs_9", None, Decimal("5"), "CHF"), True),
+        (ConfirmedPayment("stripe", "evt_9", "cs_9", 1, Decimal("5"), "EUR"), False),  # not the ledger's currency
+        (ConfirmedPayment("stripe", "evt_9", "cs_9", 1, Decimal("0"), "CHF"), False),  # nothing to credit
+    ],
+)
+def test_staff_credit_an_unmatched_payment_once(payment: ConfirmedPayment, assignable: bool) -> None:
+    uow = FakeUnitOfWork()
+    with uow:
+        household = uow.households.add(dupont())
+        record = credit_online_payment(uow, payment, NOW)
+        uow.commit()
+    assert household.id is not None
+    assert record is not None
+    assert record.id is not None
+    with uow:
+        if not assignable:
+            with pytest.raises(MoneyError, match="nothing to credit"):
+                assign_online_payment(uow, record.id, household.id, "anna", NOW, "CHF")
+            assert uow.ledger.balance(household.id) == Decimal("0")
+            return
+        with pytest.raises(MoneyError, match="household 999 does not exist"):
+            assign_online_payment(uow, record.id, 999, "anna", NOW, "CHF")
+        credited = assign_online_payment(uow, record.id, household.id, "anna", NOW, "CHF")
+        uow.commit()
+    assert (credited.status, credited.household_id) == (OnlinePaymentStatus.CREDITED, household.id)
+    with uow:
+        [entry] = uow.ledger.entries(household.id)
+        assert (entry.amount, entry.reference, entry.source.staff_user) == (Decimal("5.00"), "stripe:cs_9", "anna")
+        assert uow.money.online_payment(record.id) == credited
+        with pytest.raises(MoneyError, match="already credited"):
+            assign_online_payment(uow, record.id, household.id, "anna", NOW, "CHF")
+        with pytest.raises(MoneyError, match="does not exist"):
+            assign_online_payment(uow, 4242, household.id, "anna", NOW, "CHF")
