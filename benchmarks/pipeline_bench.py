@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from multiprocessing.synchronize import Barrier, Event
@@ -243,6 +243,7 @@ class Round:
     offered: float  # messages/s the producer offered in the latency phase
     store_ms: float  # one message stored (its own transaction), alone
     first_ms: float  # the first message of a freshly started (and warmed-up) worker, the slower of them
+    fresh_p95: float = 0.0  # p95 of the same load offered to workers started just before it (no backlog first)
 
 
 def measure_round(
@@ -274,7 +275,7 @@ def measure_round(
         start = time.time()
         _until_processed(engine)
         backlog_done = time.time()
-        offered = offered_rate or 0.8 * backlog_count / (backlog_done - start)
+        offered = offered_rate or 0.8 * backlog_count / max(backlog_done - start, 1e-3)
         began = time.time()
         for n, message in enumerate(feed):
             pause = began + n / offered - time.time()
@@ -293,7 +294,7 @@ def measure_round(
         process.join()
     backlog_times = [at for inbox_id, at, _ in done if inbox_id not in stored]
     assert len(backlog_times) == backlog_count, f"{len(backlog_times)} of {backlog_count} processed"
-    rate = backlog_count / (max(backlog_times) - start)
+    rate = backlog_count / (max(backlog_times) - start) if backlog_times else 0.0
     latencies = sorted((at - stored[inbox_id]) * 1000 for inbox_id, at, _ in done if inbox_id in stored)
     assert len(latencies) == len(feed), f"{len(latencies)} of {len(feed)} processed"
     first_ms = max(items[0][2] for items in per_worker if items)  # each worker's list starts with its first
@@ -308,7 +309,7 @@ def store_all(url: str, batch: list[InboundMessage]) -> float:
         receive(message, SqlAlchemyUnitOfWork.from_engine(engine))
     elapsed = time.perf_counter() - start
     engine.dispose()
-    return elapsed / len(batch) * 1000
+    return elapsed / len(batch) * 1000 if batch else 0.0
 
 
 def _percentile(ordered: list[float], p: int) -> float:
@@ -405,7 +406,7 @@ def bench(
 ) -> tuple[list[Result], list[Family]]:
     """Each worker count: a bare round (no routing), then `rounds` rounds of the whole pipeline."""
     families = populate(url, args.households, rng)
-    size = max(50, args.messages // (2 * args.rounds * args.configurations))  # messages per phase
+    size = max(50, args.messages // (3 * args.rounds * args.configurations))  # messages per phase
     results = []
     for workers in worker_counts:
         tag = f"{label}{workers}"
@@ -421,11 +422,13 @@ def bench(
         for r in range(args.rounds):
             backlog = messages(rng, families, size, f"{tag}-{r}-b")
             feed = messages(rng, families, size, f"{tag}-{r}-f")
-            rounds.append(measure_round(url, workers, False, backlog, feed, args.offered))
-            last = rounds[-1]
+            last = measure_round(url, workers, False, backlog, feed, args.offered)
+            fresh = measure_round(url, workers, False, [], messages(rng, families, size, f"{tag}-{r}-n"), last.offered)
+            rounds.append(last := replace(last, fresh_p95=fresh.p95))
             print(
                 f"  {label} x{workers} round {r + 1}: {last.rate:,.0f} msg/s on {size} stored; "
-                f"{size} fed at {last.offered:,.0f} msg/s: p50 {last.p50:.1f} ms, p95 {last.p95:.1f} ms; "
+                f"{size} fed at {last.offered:,.0f} msg/s: p50 {last.p50:.1f} ms, p95 {last.p95:.1f} ms "
+                f"(to fresh workers: p95 {last.fresh_p95:.1f} ms); "
                 f"first message of a fresh worker {last.first_ms:.0f} ms",
                 flush=True,
             )
@@ -439,7 +442,7 @@ def main() -> None:
     parser.add_argument(
         "--messages",
         type=int,
-        default=10000,
+        default=15000,
         help="messages in all, over every configuration and round (default: about 550 per measured phase)",
     )
     parser.add_argument("--rounds", type=int, default=3)
@@ -489,7 +492,7 @@ def main() -> None:
     print()
     header = f"{'backend':<11} {'workers':>7} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7}"
     print(
-        f"{header} {'first':>5} | {'bare msg/s':>10} {'bare p95':>8} {'store ms':>8} | "
+        f"{header} {'fresh':>5} {'first':>5} | {'bare msg/s':>10} {'bare p95':>8} {'store ms':>8} | "
         f"{'ratio':>5} {'ms/msg':>6} {'parse':>5}"
     )
     for res in results:
@@ -497,7 +500,7 @@ def main() -> None:
         per_message = res.workers * 1000 / rate  # worker time per message (each worker busy all along)
         print(
             f"{res.label:<11} {res.workers:>7} {rate:>7,.0f} {res.median('p50'):>7.1f} {res.median('p95'):>7.1f} "
-            f"{res.median('first_ms'):>5.0f} | "
+            f"{res.median('fresh_p95'):>5.0f} {res.median('first_ms'):>5.0f} | "
             f"{bare.rate:>10,.0f} {bare.p95:>8.1f} {res.median('store_ms'):>8.2f} | "
             f"{rate / bare.rate:>5.2f} {per_message:>6.2f} {parse_ms / per_message:>5.0%}"
         )
@@ -511,7 +514,8 @@ def main() -> None:
             if args.offered
             else "messages offered one by one at 80 % of that rate.\n"
         )
-        + "first: ms the first message of a freshly started worker took (the slower worker's).\n"
+        + "fresh: p95 (ms) of the same load offered to workers started just before it, with no backlog first.\n"
+        "first: ms the first message of a freshly started worker took (the slower worker's).\n"
         + "bare: the same transaction without routing (claim, queue a fixed reply, finish); "
         "ratio = msg/s ÷ bare msg/s; ms/msg = worker time per message; parse = nlu.parse's share of it."
     )
