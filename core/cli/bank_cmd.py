@@ -11,8 +11,15 @@ import click
 
 from core.cli.context import AppContext, pass_app
 from core.cli.lookup import find_household
-from core.money_services import MoneyError, approve_refund, assign_bank_payment, refuse_refund, request_refund
-from core.payments import BankPaymentStatus
+from core.money_services import (
+    MoneyError,
+    approve_refund,
+    assign_bank_payment,
+    assign_online_payment,
+    refuse_refund,
+    request_refund,
+)
+from core.payments import BankPaymentStatus, OnlinePaymentStatus
 from core.refunds import RefundStatus, format_iban
 from statements.bank_import import ImportReport, LineOutcome, canteen_resolver, import_bank_file
 from statements.camt import CamtError
@@ -252,3 +259,36 @@ def link_command(app: AppContext, family: str, amount: str) -> None:
     except PaymentProviderError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{household.name}: {value} {currency} — {checkout.url}")
+
+
+@payments_group.command("unmatched")
+@pass_app
+def online_unmatched_command(app: AppContext) -> None:
+    """Paid checkouts that named no known family (or came in another currency), waiting for a person."""
+    with app.uow() as uow:
+        waiting = [p for p in uow.money.online_payments() if p.status is OnlinePaymentStatus.UNMATCHED]
+    if not waiting:
+        click.echo("no unmatched online payment")
+    for payment in waiting:
+        click.echo(
+            f"{payment.id:>5}  {payment.received_at:%Y-%m-%d %H:%M}  {payment.amount:>9} {payment.currency}"
+            f"  {payment.provider} {payment.session_id}"
+        )
+
+
+@payments_group.command("assign")
+@click.argument("payment_id", type=int)
+@click.argument("family")
+@pass_app
+def online_assign_command(app: AppContext, payment_id: int, family: str) -> None:
+    """Credit unmatched online payment PAYMENT_ID to FAMILY (name, guardian, child or id)."""
+    household = find_household(app, family)
+    assert household.id is not None
+    currency = next(iter(app.canteens.values())).currency
+    with app.uow() as uow:
+        try:
+            payment = assign_online_payment(uow, payment_id, household.id, _staff(), app.now(), currency, app.canteens)
+        except MoneyError as error:
+            raise click.ClickException(str(error)) from None
+        uow.commit()
+    click.echo(f"credited {payment.amount} {payment.currency} to {household.name}")

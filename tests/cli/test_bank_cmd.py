@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,32 @@ def test_a_payment_link_is_created_through_the_provider(run: Invoke) -> None:
         refused = run("payments", "link", "Dupont", "5", **stripe)
         assert refused.exit_code == 1
         assert "Stripe refused the checkout" in refused.output
+
+
+def test_an_unmatched_online_payment_is_listed_then_credited(run: Invoke, database_url: str) -> None:
+    from decimal import Decimal
+
+    from statements.payments import ConfirmedPayment, credit_online_payment
+
+    ok(run("db", "upgrade"))
+    ok(run("demo", "seed"))
+    assert "no unmatched online payment" in ok(run("payments", "unmatched"))
+    uow = SqlAlchemyUnitOfWork.from_url(database_url)
+    with uow:
+        paid = ConfirmedPayment("stripe", "evt_cli", "cs_cli", None, Decimal("30.00"), "CHF")
+        record = credit_online_payment(uow, paid, datetime.fromisoformat(NOW))
+        uow.commit()
+    assert record is not None
+    listed = ok(run("payments", "unmatched"))
+    assert f"{record.id:>5}" in listed
+    assert "30.00 CHF  stripe cs_cli" in listed
+    dupont = _household_id(database_url, "Dupont")
+    with uow:
+        before = uow.ledger.balance(dupont)
+    assert "credited 30.00 CHF to Dupont" in ok(run("payments", "assign", str(record.id), "Dupont"))
+    assert "no unmatched online payment" in ok(run("payments", "unmatched"))
+    again = run("payments", "assign", str(record.id), "Dupont")
+    assert again.exit_code != 0
+    assert "already credited" in again.output
+    with uow:
+        assert uow.ledger.balance(dupont) == before + Decimal("30.00")
