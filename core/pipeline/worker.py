@@ -14,6 +14,7 @@ from core.messages import InboundMessage, MessageStatus, RuleHit, StaffItem
 from core.pipeline.config import PipelineConfig
 from core.pipeline.intake import process
 from core.pipeline.notes import routing_note
+from core.pipeline.rehearsal import rehearse
 from core.pipeline.wakeup import LOCAL_BELL
 from core.replies import ReplyComposer
 from core.unit_of_work import AbstractUnitOfWork
@@ -46,14 +47,21 @@ class Worker:
 
     def warm_up(self) -> int:
         """Load now what a fresh process would load on its first messages: the catalogs and locale data of
-        every language, the understanding layer's tables for each canteen's languages, a database
-        connection. Nothing is stored. Returns how many messages are waiting."""
+        every language, the understanding layer's tables for each canteen's languages, then a rehearsal
+        (core.pipeline.rehearsal: sample messages down the road, rolled back). Nothing is stored.
+        Returns how many messages are waiting."""
         i18n.warm_up(tuple(sorted({canteen.currency for canteen in self.canteens.values()})))
         at = self.clock.now()
         for canteen in self.canteens.values():
             nlu.warm_up(canteen, at)
-        with self.uow_factory() as uow:
-            return uow.inbox.pending_count()
+        uow = self.uow_factory()
+        with uow:  # never committed: the rehearsal's messages, changes and replies are rolled back
+            waiting = uow.inbox.pending_count()
+            try:
+                rehearse(uow, self.canteens, at, self.config, self.composer)
+            except Exception:  # a rehearsal must never keep the worker from starting
+                log.warning("the worker's rehearsal failed; starting without it", exc_info=True)
+        return waiting
 
     def process_next(self) -> tuple[int, MessageStatus] | None:
         """Claim and route the oldest pending message; None when there is none.

@@ -206,3 +206,42 @@ def test_warm_up_loads_ahead_and_counts_the_waiting_messages(db_engine: Engine) 
     for n in range(3):
         _store(db_engine, f"warm-{n}")
     assert _worker(db_engine).warm_up() == 3
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    from core.db.pipeline_tables import applied_requests, inbound_messages
+    from core.db.tables import ledger_entries, reservations
+
+    with engine.connect() as connection:
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (inbound_messages, outbox, applied_requests, ledger_entries, reservations)
+        }
+
+
+def test_the_warm_up_rehearses_the_road_and_leaves_no_trace(db_engine: Engine) -> None:
+    from core.families import import_families
+    from core.pipeline.rehearsal import rehearse
+
+    worker = _worker(db_engine)
+    families = (ROOT / "config" / "demo" / "families.csv").read_text(encoding="utf-8")
+    import_families(families, worker.uow_factory, worker.canteens, NOW, "CH")
+    _store(db_engine, "waiting-1")
+    before = _counts(db_engine)
+    with SqlAlchemyUnitOfWork.from_engine(db_engine) as uow:  # what warm_up does, counted
+        assert rehearse(uow, worker.canteens, NOW, worker.config, worker.composer) == 4  # 2 canteens x (SMS, email)
+        booking = uow.inbox.by_external_id(Channel.SMS, f"rehearsal-montval-{NOW.timestamp()}")
+        assert booking is not None
+        assert booking.status is MessageStatus.DONE
+        assert uow.outbox.for_inbound(booking.id)  # answered, like a real message
+    assert worker.warm_up() == 1  # the message waiting before; the rehearsal's are gone
+    assert _counts(db_engine) == before
+
+
+def test_the_warm_up_of_an_empty_database_rehearses_nothing(db_engine: Engine) -> None:
+    from core.pipeline.rehearsal import rehearse
+
+    worker = _worker(db_engine)
+    with SqlAlchemyUnitOfWork.from_engine(db_engine) as uow:
+        assert rehearse(uow, worker.canteens, NOW, worker.config, worker.composer) == 0
+    assert worker.warm_up() == 0
