@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, func, select, update
+from sqlalchemy.sql.base import Executable
 
 from core.db.pipeline_rows import ConnectionGetter, aware_utc, json_value, upsert_insert
 from core.db.pipeline_tables import inbound_messages as t
@@ -38,6 +39,26 @@ _COUNT_FROM = (
     )
 )
 COUNT_FROM = _COUNT_FROM.scalar_subquery()  # for statements that count along (core.db.senders)
+
+
+_STORED: tuple[str, ...] = ("channel", "external_id", "sender", "recipient", "subject", "text", "raw")
+_STORED += ("received_at", "thread_ids", "signals", "signal_notes", "status", "attempts", "hits")
+_JSON_COLUMNS = ("thread_ids", "signals", "signal_notes", "hits")
+_STORE: dict[str, Executable] = {}  # INSERT … ON CONFLICT DO NOTHING RETURNING id, per dialect (built once)
+
+
+def _store_statement(connection: Connection) -> Executable:
+    """The inbox's insert for this connection's dialect: a constant statement, so the hot path runs it."""
+    name = connection.dialect.name
+    statement = _STORE.get(name)
+    if statement is None:
+        statement = _STORE[name] = (
+            upsert_insert(connection, t)
+            .values(value_binds(t, _STORED, "new_"))
+            .on_conflict_do_nothing(index_elements=[t.c.channel, t.c.external_id])
+            .returning(t.c.id)
+        )
+    return statement
 
 
 def inbound_values(message: InboundMessage) -> dict[str, Any]:
@@ -111,15 +132,13 @@ class SqlInboxRepository:
         ends; if it committed, the SELECT that follows (a new snapshot under READ COMMITTED) sees its row.
         """
         connection = self._c()
-        statement = (
-            upsert_insert(connection, t)
-            .values(inbound_values(message))
-            .on_conflict_do_nothing(index_elements=[t.c.channel, t.c.external_id])
-            .returning(t.c.id)
-        )
-        inserted = connection.execute(statement).scalar()
-        if inserted is not None:
-            return inserted, True
+        values = inbound_values(message)
+        params = {f"new_{name}": value for name, value in values.items()}
+        for name in _JSON_COLUMNS:
+            params[f"new_{name}"] = json_param(connection, values[name])
+        rows = run(connection, _store_statement(connection), params)
+        if rows:
+            return rows[0][0], True
         existing = connection.execute(
             select(t.c.id).where(t.c.channel == message.channel, t.c.external_id == message.external_id)
         ).scalar_one()
