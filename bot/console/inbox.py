@@ -50,6 +50,7 @@ class Decision:
     matched: bool
     description: str
     note: str
+    label: str = ""  # the rule's short name in the staff's language (its identifier when it has none)
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,19 @@ def _rule_text(rule: str, language: str) -> str:
     return rule_descriptions().get(rule, rule)
 
 
+def _label(rule: str, language: str) -> str:
+    key = f"console.rule_label.{rule}"
+    return i18n.message(language, key) if key in i18n.keys(language) else rule
+
+
 def card(view: StaffView, language: str, canteens: Mapping[str, Canteen] | None = None) -> ItemCard:
     text = view.message.message.text
     own, notes = strip_quotes(text)
     hits: Sequence[RuleHit] = view.message.hits
-    decisions = [Decision(h.rule, h.matched, _rule_text(h.rule, language), i18n.say(h.note, language)) for h in hits]
+    decisions = [
+        Decision(h.rule, h.matched, _rule_text(h.rule, language), i18n.say(h.note, language), _label(h.rule, language))
+        for h in hits
+    ]
     suggestion = [command | {"day": _day(command.get("date"))} for command in view.suggestion]
     zone = canteen_of(view.household, canteens).timezone if canteens else None
     folded = bool(notes) and own.strip() != text.strip()

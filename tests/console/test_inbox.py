@@ -40,7 +40,7 @@ def test_the_inbox_lists_flagged_messages_oldest_first_with_why_and_the_suggesti
     assert "e-mail" in page
     assert "sophie.martin@example.ch · <a href=" in page
     assert "Martin</a>" in page
-    assert "<strong>needs_person</strong>: La compréhension laisse la main à une personne" in page
+    assert '<strong title="needs_person">Pour une personne</strong>: La compréhension laisse la main' in page
     assert "Objet</dt><dd>Repas</dd>" in page
 
 
@@ -250,3 +250,12 @@ def test_why_a_message_came_to_staff_is_said_in_the_staffs_language(console: Con
         german = console.client.get(path).text
         assert "eine Buchung mit einer Frage vermischt, die ein Mensch bearbeiten muss" in german
         assert "a booking mixed with a question" not in german
+
+
+def test_every_routing_rule_has_a_short_name_in_every_language() -> None:
+    from core import i18n
+    from core.pipeline.intake import rule_descriptions
+
+    for language in i18n.LANGUAGES:
+        for rule in [*rule_descriptions(), "question_limit", "system_error"]:
+            assert f"console.rule_label.{rule}" in i18n.keys(language), (language, rule)
