@@ -70,7 +70,8 @@ class ItemCard:
         return [decision for decision in self.decisions if decision.matched]
 
 
-def _rule_text(rule: str, language: str) -> str:
+def rule_text(rule: str, language: str) -> str:
+    """What a routing rule means, in the staff's language (its English description when the catalog lacks it)."""
     key = f"console.rule.{rule}"
     if key in i18n.keys(language):
         return i18n.message(language, key)
@@ -87,7 +88,7 @@ def card(view: StaffView, language: str, canteens: Mapping[str, Canteen] | None 
     own, notes = strip_quotes(text)
     hits: Sequence[RuleHit] = view.message.hits
     decisions = [
-        Decision(h.rule, h.matched, _rule_text(h.rule, language), i18n.say(h.note, language), _label(h.rule, language))
+        Decision(h.rule, h.matched, rule_text(h.rule, language), i18n.say(h.note, language), _label(h.rule, language))
         for h in hits
     ]
     suggestion = [command | {"day": _day(command.get("date"))} for command in view.suggestion]

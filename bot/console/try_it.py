@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse
 
 from bot.console.context import CONSOLE_PREFIX, web_deps
 from bot.console.family import channel_label
+from bot.console.inbox import rule_text
 from bot.console.templating import page_language, render
 from bot.console.try_it_road import TRY_CHANNELS, TryResult, address_for, try_message
 from bot.web import WebDeps
 from core import i18n
 from core.agenda import week_grid
 from core.model import Guardian, Household
-from core.pipeline.intake import rule_descriptions
 
 router = APIRouter()
 NAV = (("pages.nav.try", f"{CONSOLE_PREFIX}/try", "demo"),)
@@ -91,15 +91,11 @@ class Decision:
 
 def decisions_of(result: TryResult, language: str) -> list[Decision]:
     """The rules that decided the message's way, described as the inbox describes them."""
-    descriptions = rule_descriptions()
-    known = i18n.keys(language)
-    decided = []
-    for hit in result.stored.hits:
-        if hit.matched:
-            key = f"console.rule.{hit.rule}"
-            text = i18n.message(language, key) if key in known else descriptions.get(hit.rule, hit.rule)
-            decided.append(Decision(hit.rule, text, hit.note))
-    return decided
+    return [
+        Decision(hit.rule, rule_text(hit.rule, language), i18n.say(hit.note, language))
+        for hit in result.stored.hits
+        if hit.matched
+    ]
 
 
 def _demo_only(request: Request, deps: WebDeps) -> Response | None:

@@ -68,6 +68,7 @@ def test_an_email_reply_and_an_unclear_message(pages: PagesClient) -> None:
     assert mail.status_code == 200
     assert "claire.dupont@example.ch" in mail.text
     assert "Modifié par ce message" not in mail.text
+    assert "pas compris : une personne doit le lire" in mail.text  # why it went to staff, in French
 
 
 @pytest.mark.parametrize(
