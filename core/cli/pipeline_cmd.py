@@ -75,7 +75,8 @@ def simulate_command(
     "--interval",
     default=1.0,
     show_default=True,
-    help="Longest sleep when idle; a new message wakes the worker at once (PostgreSQL: LISTEN/NOTIFY).",
+    help="Longest sleep when idle. On PostgreSQL a new message wakes the worker at once (LISTEN/NOTIFY); on "
+    "SQLite only one stored by this process does, so a separate worker polls at this interval.",
 )
 @click.option("--no-delivery", is_flag=True, help="Only process the inbox: leave the outbox to another worker.")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after processing this many messages.")
