@@ -43,13 +43,13 @@ def rehearse(
     Returns how many were routed (none when no family is registered yet).
     """
     routed = 0
-    for number, message in enumerate(_samples(uow, canteens, now)):
+    for message in _samples(uow, canteens, now):
         inbox_id, _ = uow.inbox.store(message)
         stored = uow.inbox.get(inbox_id)
         if stored is None:  # pragma: no cover - stored just above, in this transaction
             continue
         process(stored, uow, canteens, now, config, composer)
-        routed = number + 1
+        routed += 1
     return routed
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from core.pipeline.wakeup import InboxWaiter
 from core.pipeline.worker import Worker
-
-log = logging.getLogger(__name__)
 
 
 class Stop(Protocol):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
@@ -68,7 +69,6 @@ class PostgresListener:
         self._engine = engine
         self._connection: Any = None
         self._failing = False
-        self._pause = threading.Event()  # never set: an interruptible sleep while not listening
 
     def _listening(self) -> Any:
         if self._connection is None:
@@ -98,7 +98,7 @@ class PostgresListener:
                 log.warning("inbox listener: cannot listen (%s); polling every %.1f s until it can", error, timeout)
                 self._failing = True
             self.close()
-            self._pause.wait(timeout)
+            time.sleep(timeout)
             return False
 
     def close(self) -> None:
